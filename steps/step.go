@@ -1,0 +1,34 @@
+package steps
+
+import "context"
+
+// Step is a configured step, ready to run.
+type Step interface {
+	// Run processes the content of one input file (the zero Data for a source step) and
+	// returns what to write. As in Python Wurzel, it is called once per input file.
+	Run(ctx context.Context, in Data) (Data, error)
+}
+
+// Data is the content of one file, by contract.
+type Data struct {
+	Documents  []Document
+	Embeddings []Embedding
+}
+
+// Document is one entry of a documents file (Python Wurzel's MarkdownDataContract).
+type Document struct {
+	MD       string         `json:"md"`
+	Keywords string         `json:"keywords"`
+	URL      string         `json:"url"`
+	Metadata map[string]any `json:"metadata"`
+}
+
+// Embedding is one row of an embeddings file (Python Wurzel's EmbeddingResult).
+type Embedding struct {
+	Text               string
+	Vector             []float64
+	URL                string
+	Keywords           string
+	EmbeddingInputText string
+	Metadata           map[string]any
+}
