@@ -242,4 +242,3 @@ func objectName(kind string, obj metav1.Object, i int) string {
 	}
 	return fmt.Sprintf("%q (%s)", name, kind)
 }
-
