@@ -17,7 +17,7 @@ func ExampleMerge() {
 	prod := values.Values{
 		"argo": map[string]any{
 			"namespace":    "prod",
-			"nodeSelector": nil,                 // null deletes the default
+			"nodeSelector": nil,                // null deletes the default
 			"schedules":    []any{"0 2 * * *"}, // lists are replaced, not appended
 		},
 	}
