@@ -129,11 +129,8 @@ func collectTemplates(files []string, data map[string][]byte) (*templates, error
 	}
 	for _, f := range files {
 		for _, pr := range common.ParseObjects(data[f], false) {
-			if pr.Object == nil {
-				continue
-			}
-			if pr.Err != nil {
-				return nil, fmt.Errorf("parsing %s: %w", f, pr.Err)
+			if pr.Object == nil || pr.Err != nil {
+				continue // decoding errors are reported when the file is linted
 			}
 			name := pr.Object.GetName()
 			switch v := pr.Object.(type) {
