@@ -64,9 +64,8 @@ func FromEnv(environ []string, prefix string, fields []Field, opts Options) (Val
 	if r.defSource == "" {
 		r.defSource = "--default"
 	}
-	if !opts.Unprefixed && (!prefixSyntax.MatchString(prefix) || strings.HasSuffix(prefix, "_")) {
-		r.ps.add("env prefix "+quote(prefix), CodeInvalid,
-			"want letters, digits and underscores, starting with a letter or underscore and not ending in one")
+	if !opts.Unprefixed && !prefixSyntax.MatchString(prefix) {
+		r.ps.add("env prefix "+quote(prefix), CodeInvalid, "want letters, digits and underscores, not starting with a digit")
 		return nil, r.ps.err()
 	}
 	for _, kv := range environ {
@@ -309,7 +308,7 @@ func (r *reader) checkEnv(fields []Field) {
 			continue
 		}
 		field := strings.TrimPrefix(ku[len(up):], "__")
-		switch s := suggest(field, candidates); {
+		switch s := suggestName(field, candidates); {
 		case s != "":
 			r.ps.add(source, CodeUnknown, "unknown setting (did you mean %s?)", r.varName(s))
 		case len(candidates) > 0:
@@ -349,7 +348,7 @@ func (r *reader) checkDefaults(fields []Field) {
 
 // hint is " (did you mean X?)" or " (known: A, B)" for an unknown name.
 func hint(name string, known []string) string {
-	if s := suggest(name, known); s != "" {
+	if s := suggestName(name, known); s != "" {
 		return " (did you mean " + s + "?)"
 	}
 	if len(known) == 0 {

@@ -255,7 +255,7 @@ func TestFromEnvErrors(t *testing.T) {
 			want := tt.want
 			if tt.name == "bad prefix" {
 				prefix = "step-1"
-				want = `env prefix "step-1": want letters, digits and underscores, starting with a letter or underscore and not ending in one`
+				want = `env prefix "step-1": want letters, digits and underscores, not starting with a digit`
 			}
 			_, err := FromEnv(env, prefix, testFields, tt.opts)
 			if err == nil {
@@ -393,8 +393,8 @@ func TestSuggest(t *testing.T) {
 	}
 	cands := []string{"BATCH_SIZE", "TOKEN_COUNT_MAX", "TOKEN_COUNT_MIN", "NUM_THREADS"}
 	for _, tt := range tests {
-		if got := suggest(tt.name, cands); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.name, got, tt.want)
+		if got := suggestName(tt.name, cands); got != tt.want {
+			t.Errorf("suggestName(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
