@@ -376,3 +376,31 @@ func describe(n *yaml.Node) string {
 	}
 	return kindName(n)
 }
+
+// ParseStream parses a stream of one or more documents (as Kubernetes manifests are written)
+// with the same checks as Parse, except that top levels may be any node.
+func ParseStream(data []byte, file string, lim Limits) ([]*yaml.Node, error) {
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("file is larger than %d bytes", lim.MaxBytes)}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	c := checker{file: file, lim: lim}
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, parseError(file, err)
+		}
+		for _, n := range doc.Content {
+			if err := c.check(n, 0); err != nil {
+				return nil, err
+			}
+		}
+		docs = append(docs, &doc)
+	}
+	return docs, nil
+}

@@ -1,0 +1,170 @@
+package cmd
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wurzel-dev/wurzel/engine"
+)
+
+func init() { subcommands = append(subcommands, newRenderCmd) }
+
+type renderOptions struct {
+	valuesOptions
+	pipeline string
+	backends []string
+	output   string
+}
+
+func newRenderCmd() *cobra.Command {
+	o := &renderOptions{}
+	c := &cobra.Command{
+		Use:   "render",
+		Short: "Render the pipeline into the native configuration of one or more backends",
+		Long: `Render the pipeline into the native configuration of one or more backends.
+
+Values are layered like Helm's, lowest first: each backend pack's values.yaml, the
+pipeline's spec.backendConfig, each -f file in order, then each --set, --set-string,
+--set-file and --set-json in order. Maps merge, scalars and lists are replaced, and null
+deletes a key. Values files written for Python Wurzel (dvc.<name>, workflows.<name>) work
+unchanged.
+
+Every file is rendered and checked in memory first; files are written only when all
+backends rendered, so a failing render changes nothing.
+
+Exit status: 0 on success, 2 for invalid input (pipeline, values, templates, flags), 1 for
+I/O failures.`,
+		Example: `  # Render for the backends listed in spec.backend, into the current directory
+  wurzel render
+
+  # Argo and GitHub Actions with two values files, into deploy/
+  wurzel render -f values.yaml -f prod.yaml --backend argo,github-actions -o deploy/
+
+  # Print every file to stdout instead of writing
+  wurzel render --backend all -o -
+
+  # Change one value, and use your organisation's templates over the embedded ones
+  wurzel render --set argo.namespace=prod --templates-dir ./our-templates`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := bindEnv(c, flagBackend, flagTemplatesDir, flagOutput); err != nil {
+				return err
+			}
+			return o.run(c)
+		},
+	}
+	f := c.Flags()
+	f.StringVarP(&o.pipeline, flagPipeline, "p", "pipeline.yaml", "pipeline file")
+	f.StringSliceVarP(&o.backends, flagBackend, "b", nil, "backends to render, comma-separated, or all (default: the pipeline's spec.backend)")
+	f.StringVarP(&o.output, flagOutput, "o", ".", "output directory, or - for stdout")
+	o.addFlags(f)
+	_ = c.RegisterFlagCompletionFunc(flagBackend, completeBackends)
+	_ = c.MarkFlagFilename(flagPipeline, "yaml", "yml")
+	_ = c.MarkFlagFilename(flagValues, "yaml", "yml")
+	_ = c.MarkFlagDirname(flagTemplatesDir)
+	return c
+}
+
+func (o *renderOptions) job(c *cobra.Command) (*engine.Job, error) {
+	p, src, err := loadPipeline(o.pipeline, c.ErrOrStderr())
+	if err != nil {
+		return nil, err
+	}
+	lib, err := o.library()
+	if err != nil {
+		return nil, err
+	}
+	backends, err := selectBackends(o.backends, p.Spec.Backends, lib)
+	if err != nil {
+		return nil, err
+	}
+	b := Build()
+	return &engine.Job{
+		Pipeline: p, Source: src, Library: lib, Backends: backends,
+		ValueFiles: o.files, Sets: o.sets, PipelineName: o.pipelineName,
+		Version: b.Version, Image: defaultImage(b.Version),
+	}, nil
+}
+
+func (o *renderOptions) run(c *cobra.Command) error {
+	job, err := o.job(c)
+	if err != nil {
+		return err
+	}
+	res, err := job.Run(c.Context())
+	if err != nil {
+		return err
+	}
+	if o.output == "-" {
+		w := c.OutOrStdout()
+		for i, f := range res.Files {
+			if i > 0 {
+				fmt.Fprintln(w, "---")
+			}
+			fmt.Fprintf(w, "# Source: %s\n", f.Path)
+			if _, err := w.Write(f.Body); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	written, err := engine.Write(o.output, res.Files)
+	for _, p := range written {
+		fmt.Fprintf(c.ErrOrStderr(), "wrote %s\n", path.Join(o.output, p))
+	}
+	return err
+}
+
+// selectBackends resolves --backend (or spec.backend): "all" means every pack.
+func selectBackends(flag, spec []string, lib *engine.Library) ([]string, error) {
+	chosen := flag
+	if len(chosen) == 0 {
+		chosen = spec
+	}
+	if len(chosen) == 0 {
+		return nil, invalidf("no backend: set spec.backend in the pipeline or pass --backend (one of %s, or all)", strings.Join(lib.Names(), ", "))
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, b := range chosen {
+		b = strings.TrimSpace(b)
+		names := []string{b}
+		if b == "all" {
+			names = lib.Names()
+		}
+		for _, n := range names {
+			if _, ok := lib.Pack(n); !ok {
+				return nil, invalidf("unknown backend %q; available: %s (or all)", n, strings.Join(lib.Names(), ", "))
+			}
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// defaultImage is the container image of this version of wurzel.
+func defaultImage(version string) string {
+	tag := version
+	if tag == "" || tag == "dev" || strings.Contains(tag, "+") {
+		tag = "latest"
+	}
+	return "ghcr.io/wurzel-dev/wurzel:" + tag
+}
+
+func completeBackends(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+	lib, err := (&valuesOptions{}).library()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	var out []string
+	for _, p := range lib.Packs {
+		out = append(out, p.Name+"\t"+p.Meta.Description)
+	}
+	return append(out, "all\tevery backend"), cobra.ShellCompDirectiveNoFileComp
+}

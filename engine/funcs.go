@@ -1,0 +1,277 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wurzel-dev/wurzel/internal/escape"
+)
+
+// Caps on what one template call may produce.
+const (
+	maxRepeat       = 1 << 20 // characters from repeat
+	maxSequence     = 1 << 16 // items from until, untilStep and seq
+	maxIncludeDepth = 100
+)
+
+// sprigAllowed are the sprig functions templates may call. Everything else sprig offers is
+// refused: functions that read the environment, the clock, randomness or the network, the
+// crypto helpers (random keys and salts), OS-specific path helpers, and squote (its output
+// is not safe in a shell). TestFuncMapCoversSprig fails when a sprig upgrade adds a function
+// that is on neither list.
+var sprigAllowed = []string{
+	"abbrev", "abbrevboth", "add", "add1", "add1f", "addf", "adler32sum", "all", "any", "append",
+	"atoi", "b32dec", "b32enc", "b64dec", "b64enc", "base", "biggest", "camelcase", "cat", "ceil",
+	"chunk", "clean", "coalesce", "compact", "concat", "contains", "deepCopy", "deepEqual", "default",
+	"dict", "dig", "dir", "div", "divf", "duration", "empty", "ext", "fail", "first", "float64",
+	"floor", "fromJson", "get", "has", "hasKey", "hasPrefix", "hasSuffix", "hello", "indent",
+	"initial", "initials", "int", "int64", "isAbs", "join", "kebabcase", "kindIs", "kindOf", "last",
+	"list", "lower", "max", "maxf", "merge", "mergeOverwrite", "min", "minf", "mod", "mul", "mulf",
+	"mustAppend", "mustChunk", "mustCompact", "mustDeepCopy", "mustFirst", "mustFromJson", "mustHas",
+	"mustInitial", "mustLast", "mustMerge", "mustMergeOverwrite", "mustPrepend", "mustPush",
+	"mustRegexFind", "mustRegexFindAll", "mustRegexMatch", "mustRegexReplaceAll",
+	"mustRegexReplaceAllLiteral", "mustRegexSplit", "mustRest", "mustReverse", "mustSlice",
+	"mustToJson", "mustToPrettyJson", "mustToRawJson", "mustUniq", "mustWithout", "nindent",
+	"nospace", "omit", "pick", "pluck", "plural", "prepend", "push", "regexFind", "regexFindAll",
+	"regexMatch", "regexQuoteMeta", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit",
+	"replace", "rest", "reverse", "round", "semver", "semverCompare", "set", "sha1sum", "sha256sum",
+	"sha512sum", "slice", "snakecase", "sortAlpha", "split", "splitList", "splitn", "sub", "subf",
+	"substr", "swapcase", "ternary", "title", "toDecimal", "toPrettyJson", "toRawJson", "toString",
+	"toStrings", "trim", "trimAll", "trimPrefix", "trimSuffix", "trimall", "trunc", "tuple", "typeIs",
+	"typeIsLike", "typeOf", "uniq", "unset", "untitle", "upper", "urlJoin", "urlParse", "without",
+	"wrap", "wrapWith",
+}
+
+// sprigDenied are the sprig functions deliberately left out (see sprigAllowed).
+var sprigDenied = []string{
+	// environment, network, clock, randomness
+	"env", "expandenv", "getHostByName", "now", "ago", "date", "dateInZone", "date_in_zone",
+	"dateModify", "date_modify", "mustDateModify", "must_date_modify", "htmlDate", "htmlDateInZone",
+	"toDate", "mustToDate", "unixEpoch", "durationRound", "randAlpha", "randAlphaNum", "randAscii",
+	"randBytes", "randNumeric", "randInt", "shuffle", "uuidv4",
+	// crypto with random keys or salts
+	"bcrypt", "htpasswd", "derivePassword", "encryptAES", "decryptAES", "genCA", "genCAWithKey",
+	"genPrivateKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert",
+	"genSignedCertWithKey", "buildCustomCert",
+	// OS-specific paths; unsafe quoting
+	"osBase", "osClean", "osDir", "osExt", "osIsAbs", "squote",
+	// replaced by strict or capped versions below
+	"repeat", "until", "untilStep", "seq", "keys", "values", "toJson", "quote",
+}
+
+// funcMap returns the functions of a template set. include needs the set itself.
+func funcMap(t func() *template.Template) template.FuncMap {
+	all := sprig.TxtFuncMap()
+	f := template.FuncMap{}
+	for _, name := range sprigAllowed {
+		f[name] = all[name]
+	}
+	depth := 0
+	ours := template.FuncMap{
+		// Capped versions of sprig's generators.
+		"repeat": func(n int, s string) (string, error) {
+			if n < 0 || n*len(s) > maxRepeat {
+				return "", fmt.Errorf("repeat: %d copies of %d bytes is more than %d bytes", n, len(s), maxRepeat)
+			}
+			return strings.Repeat(s, n), nil
+		},
+		"until": func(n int) ([]int, error) { return sequence(0, n, 1) },
+		"untilStep": func(start, stop, step int) ([]int, error) {
+			return sequence(start, stop, step)
+		},
+		"seq": seq,
+		// Deterministic map helpers.
+		"keys":   sortedKeys,
+		"values": sortedValues,
+		// Strict lookups and output helpers: errors, never "<no value>".
+		"index":    strictIndex,
+		"required": required,
+		"toYaml":   toYAML,
+		"toJson":   toJSON,
+		"include": func(name string, data any) (string, error) {
+			if depth >= maxIncludeDepth {
+				return "", fmt.Errorf("include %q: nested more than %d deep", name, maxIncludeDepth)
+			}
+			depth++
+			defer func() { depth-- }()
+			var buf bytes.Buffer
+			if err := t().ExecuteTemplate(&buf, name, data); err != nil {
+				return "", err
+			}
+			return buf.String(), nil
+		},
+		// Encoders, one per sink (internal/escape).
+		"sh":      escape.Shell,
+		"shJoin":  escape.ShellJoin,
+		"yamlq":   escape.YAML,
+		"yamlv":   escape.YAMLValue,
+		"dvcq":    func(s string) string { return strings.ReplaceAll(s, "${", `\${`) },
+		"quote":   escape.YAML,
+		"pyq":     escape.Python,
+		"ghExprq": escape.GitHubExprString,
+		"envName": escape.EnvName,
+	}
+	for name, fn := range ours {
+		f[name] = fn
+	}
+	return f
+}
+
+func sequence(start, stop, step int) ([]int, error) {
+	if step == 0 {
+		return nil, errors.New("step must not be 0")
+	}
+	n := (stop - start) / step
+	if n > maxSequence {
+		return nil, fmt.Errorf("sequence of %d items is longer than %d", n, maxSequence)
+	}
+	var out []int
+	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// seq mimics sprig's seq (1 to N, or start/stop, or start/step/stop) with a cap.
+func seq(params ...int) (string, error) {
+	start, step, stop := 1, 1, 0
+	switch len(params) {
+	case 1:
+		stop = params[0]
+	case 2:
+		start, stop = params[0], params[1]
+	case 3:
+		start, step, stop = params[0], params[1], params[2]
+	default:
+		return "", errors.New("seq takes 1 to 3 integers")
+	}
+	if step == 0 {
+		return "", errors.New("seq: step must not be 0")
+	}
+	if start > stop && step > 0 {
+		step = -step
+	}
+	n := (stop-start)/step + 1
+	if n > maxSequence {
+		return "", fmt.Errorf("seq: %d items is more than %d", n, maxSequence)
+	}
+	var parts []string
+	for i := start; (step > 0 && i <= stop) || (step < 0 && i >= stop); i += step {
+		parts = append(parts, fmt.Sprint(i))
+	}
+	return strings.Join(parts, " "), nil
+}
+
+func sortedKeys(maps ...map[string]any) []string {
+	var out []string
+	for _, m := range maps {
+		for k := range m {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedValues(m map[string]any) []any {
+	keys := sortedKeys(m)
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// strictIndex is text/template's index, except that a missing map key is an error instead of
+// the zero value (which prints as "<no value>").
+func strictIndex(item any, keys ...any) (any, error) {
+	v := reflect.ValueOf(item)
+	for _, k := range keys {
+		for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return nil, fmt.Errorf("index of nil value")
+			}
+			v = v.Elem()
+		}
+		switch v.Kind() {
+		case reflect.Map:
+			kv := reflect.ValueOf(k)
+			if !kv.IsValid() || !kv.Type().AssignableTo(v.Type().Key()) {
+				return nil, fmt.Errorf("index: key %v is not a %s", k, v.Type().Key())
+			}
+			e := v.MapIndex(kv)
+			if !e.IsValid() {
+				return nil, fmt.Errorf("map has no entry for key %q", fmt.Sprint(k))
+			}
+			v = e
+		case reflect.Slice, reflect.Array, reflect.String:
+			i, ok := toInt(k)
+			if !ok || i < 0 || i >= v.Len() {
+				return nil, fmt.Errorf("index %v out of range [0:%d]", k, v.Len())
+			}
+			v = v.Index(i)
+		default:
+			return nil, fmt.Errorf("cannot index %s", v.Kind())
+		}
+	}
+	if !v.IsValid() {
+		return nil, nil
+	}
+	return v.Interface(), nil
+}
+
+func toInt(k any) (int, bool) {
+	switch i := k.(type) {
+	case int:
+		return i, true
+	case int64:
+		return int(i), true
+	}
+	return 0, false
+}
+
+// required fails the render with msg when v is nil or an empty string.
+func required(msg string, v any) (any, error) {
+	if v == nil {
+		return nil, errors.New(msg)
+	}
+	if s, ok := v.(string); ok && s == "" {
+		return nil, errors.New(msg)
+	}
+	return v, nil
+}
+
+// toYAML encodes v as block YAML with two-space indentation, without a trailing newline.
+// Unlike Helm's, it returns errors instead of an empty string.
+func toYAML(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return "", fmt.Errorf("toYaml: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return "", fmt.Errorf("toYaml: %w", err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// toJSON encodes v as compact JSON without HTML escaping.
+func toJSON(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", fmt.Errorf("toJson: %w", err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}

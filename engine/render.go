@@ -1,0 +1,238 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"text/template"
+
+	"github.com/wurzel-dev/wurzel/internal/yamlx"
+)
+
+// maxOutput caps one rendered file.
+const maxOutput = 16 << 20
+
+// File is one rendered output.
+type File struct {
+	// Path is relative to the output directory, slash-separated.
+	Path   string
+	Body   []byte
+	Mode   fs.FileMode
+	Format string
+	// Pack is the backend that rendered the file.
+	Pack string
+}
+
+// TemplateError is a template that does not parse or execute.
+type TemplateError struct {
+	Pack  string
+	Layer string
+	Err   error
+}
+
+func (e *TemplateError) Error() string {
+	return fmt.Sprintf("render %s (%s): %v", e.Pack, e.Layer, e.Err)
+}
+
+func (e *TemplateError) Unwrap() error { return e.Err }
+
+// OutputError is a rendered file that is not what its format promises.
+type OutputError struct {
+	Pack, Path string
+	Err        error
+}
+
+func (e *OutputError) Error() string {
+	return fmt.Sprintf("render %s: output %s: %v", e.Pack, e.Path, e.Err)
+}
+
+func (e *OutputError) Unwrap() error { return e.Err }
+
+// IsInvalid reports whether err comes from a pack's content or a render (as opposed to I/O).
+func IsInvalid(err error) bool {
+	var te *TemplateError
+	var oe *OutputError
+	var pe *Error
+	return errors.As(err, &te) || errors.As(err, &oe) || errors.As(err, &pe)
+}
+
+type parsed struct {
+	once sync.Once
+	base *template.Template
+	err  error
+}
+
+// templates parses the pack's templates once; renders clone the result.
+func (p *Pack) templates() (*template.Template, error) {
+	if p.tmpl == nil {
+		p.tmpl = &parsed{}
+	}
+	p.tmpl.once.Do(func() {
+		var root *template.Template
+		root = template.New(p.Name).Option("missingkey=error")
+		root.Funcs(funcMap(func() *template.Template { return root }))
+		for _, s := range p.Sources {
+			if !strings.HasSuffix(s.Path, ".tmpl") && !strings.HasSuffix(s.Path, ".tpl") {
+				continue
+			}
+			if _, err := root.New(s.Path).Parse(string(s.Data)); err != nil {
+				p.tmpl.err = &TemplateError{Pack: p.Name, Layer: s.Layer, Err: err}
+				return
+			}
+		}
+		p.tmpl.base = root
+	})
+	return p.tmpl.base, p.tmpl.err
+}
+
+// layerOf returns the layer a template file came from.
+func (p *Pack) layerOf(name string) string {
+	for _, s := range p.Sources {
+		if s.Path == name {
+			return s.Layer
+		}
+	}
+	return p.Origin
+}
+
+// Render executes every output of the pack against data, in memory. Outputs are returned
+// sorted by path, each with the generated-file header, and each checked against its format
+// (YAML outputs are parsed back strictly). Nothing is written.
+func Render(ctx context.Context, p *Pack, data Data) ([]File, error) {
+	base, err := p.templates()
+	if err != nil {
+		return nil, err
+	}
+	t, err := base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", p.Name, err)
+	}
+	t.Funcs(funcMap(func() *template.Template { return t })) // include with this render's own depth
+	header := headerFor(p, data)
+	var files []File
+	seen := map[string]string{}
+	for _, o := range p.Meta.Outputs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		name := p.Name + "/" + o.Template
+		out, err := p.outputPath(t, o, data)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[out]; dup {
+			return nil, &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("written by both %s and %s", prev, o.Template)}
+		}
+		seen[out] = o.Template
+		var buf bytes.Buffer
+		w := &limitedWriter{w: &buf, n: maxOutput}
+		if err := t.ExecuteTemplate(w, name, data); err != nil {
+			layer := p.layerOf(name)
+			var ee template.ExecError
+			if errors.As(err, &ee) {
+				layer = p.layerOf(ee.Name)
+			}
+			return nil, &TemplateError{Pack: p.Name, Layer: layer, Err: err}
+		}
+		body := buf.Bytes()
+		if i := bytes.Index(body, []byte("<no value>")); i >= 0 {
+			line := bytes.Count(body[:i], []byte("\n")) + 1
+			return nil, &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("line %d prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)", line)}
+		}
+		if len(body) > 0 && body[len(body)-1] != '\n' {
+			body = append(body, '\n') // every output ends with a newline
+		}
+		body = append([]byte(header), body...)
+		if err := checkFormat(out, o.Format, body); err != nil {
+			return nil, &OutputError{Pack: p.Name, Path: out, Err: err}
+		}
+		mode := fs.FileMode(0o644)
+		if o.Mode != "" {
+			m, err := strconv.ParseUint(o.Mode, 8, 32)
+			if err != nil || m&^0o777 != 0 {
+				return nil, &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: mode %q is not an octal permission like 0644", o.Template, o.Mode)}
+			}
+			mode = fs.FileMode(m)
+		}
+		files = append(files, File{Path: out, Body: body, Mode: mode, Format: o.Format, Pack: p.Name})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// outputPath renders an output's path template and checks it stays inside the output dir.
+func (p *Pack) outputPath(t *template.Template, o Output, data Data) (string, error) {
+	pt, err := t.New("path:" + o.Template).Parse(o.Path)
+	if err != nil {
+		return "", &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: path: %v", o.Template, err)}
+	}
+	var b strings.Builder
+	if err := pt.Execute(&b, data); err != nil {
+		return "", &TemplateError{Pack: p.Name, Layer: p.Origin, Err: err}
+	}
+	out := b.String()
+	if out == "" || !filepath.IsLocal(filepath.FromSlash(out)) || strings.Contains(out, "\\") || path.Clean(out) != out {
+		return "", &OutputError{Pack: p.Name, Path: out, Err: errors.New("output paths must be relative, clean and inside the output directory")}
+	}
+	return out, nil
+}
+
+// headerFor is the generated-file header: who generated the file, from what, and a hash of
+// the inputs (pipeline, the pack's values and templates, the version) for drift checks.
+func headerFor(p *Pack, d Data) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "wurzel %s\x00", d.Wurzel.Version)
+	fmt.Fprintf(h, "%s\x00", d.Pipeline.Source)
+	scoped := map[string]any{"global": d.Values["global"], p.Meta.ValuesKey: d.Values[p.Meta.ValuesKey]}
+	vj, _ := json.Marshal(scoped) // map keys are sorted
+	h.Write(vj)
+	for _, s := range p.Sources {
+		fmt.Fprintf(h, "\x00%s\x00", s.Path)
+		h.Write(s.Data)
+	}
+	return fmt.Sprintf("# Code generated by wurzel %s from %s — DO NOT EDIT.\n# wurzel-inputs: sha256:%s\n",
+		d.Wurzel.Version, d.Pipeline.File, hex.EncodeToString(h.Sum(nil)))
+}
+
+// checkFormat checks a rendered file against its declared format.
+func checkFormat(name, format string, body []byte) error {
+	switch format {
+	case "yaml":
+		docs, err := yamlx.ParseStream(body, name, yamlx.Limits{MaxBytes: maxOutput, MaxDepth: 100, MaxNodes: 4 << 20})
+		if err != nil {
+			return fmt.Errorf("not valid YAML (a template emits broken structure): %w", err)
+		}
+		if len(docs) == 0 {
+			return errors.New("renders no YAML document")
+		}
+	case "python", "shell", "text":
+		if bytes.IndexByte(body, 0) >= 0 {
+			return errors.New("contains a NUL byte")
+		}
+	}
+	return nil
+}
+
+type limitedWriter struct {
+	w interface{ Write([]byte) (int, error) }
+	n int
+}
+
+func (l *limitedWriter) Write(b []byte) (int, error) {
+	if len(b) > l.n {
+		return 0, fmt.Errorf("output is larger than %d bytes", maxOutput)
+	}
+	l.n -= len(b)
+	return l.w.Write(b)
+}
