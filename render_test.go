@@ -1,0 +1,168 @@
+// Package wurzel_test holds the end-to-end golden tests: every case under testdata/pipelines
+// rendered for every backend into testdata/golden/. Update the goldens with
+//
+//	GOLDIE_UPDATE=1 go test -run TestGolden .
+//
+// and read the diff: golden files are what users see.
+package wurzel_test
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wurzel-dev/wurzel/engine"
+	"github.com/wurzel-dev/wurzel/pipeline"
+	"github.com/wurzel-dev/wurzel/templates"
+)
+
+// goldenVersion is the version rendered into golden headers.
+const goldenVersion = "dev"
+
+// testCase is a testdata/pipelines/<name>/case.yaml.
+type testCase struct {
+	Name         string   `yaml:"-"`
+	Pipeline     string   `yaml:"pipeline"`
+	Values       []string `yaml:"values"`
+	Set          []string `yaml:"set"`
+	TemplatesDir []string `yaml:"templatesDir"`
+	PipelineName string   `yaml:"pipelineName"`
+	Backends     []string `yaml:"backends"`
+}
+
+func loadCases(t *testing.T) []testCase {
+	t.Helper()
+	dirs, err := os.ReadDir("testdata/pipelines")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []testCase
+	for _, d := range dirs {
+		data, err := os.ReadFile(filepath.Join("testdata/pipelines", d.Name(), "case.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c testCase
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil {
+			t.Fatalf("%s/case.yaml: %v", d.Name(), err)
+		}
+		c.Name = d.Name()
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// renderCase renders a case for every backend (or the case's list) in memory.
+func renderCase(t *testing.T, c testCase) []engine.File {
+	t.Helper()
+	p, err := pipeline.LoadFile(c.Pipeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(c.Pipeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var layers []engine.Layer
+	for _, d := range c.TemplatesDir {
+		l, err := engine.DirLayer(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers = append(layers, l)
+	}
+	lib, err := engine.Load(templates.FS, layers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backends := c.Backends
+	if len(backends) == 0 {
+		backends = lib.Names()
+	}
+	job := &engine.Job{
+		Pipeline: p, Source: src, Library: lib, Backends: backends,
+		ValueFiles: c.Values, PipelineName: c.PipelineName,
+		Version: goldenVersion, Image: "ghcr.io/wurzel-dev/wurzel:latest",
+	}
+	for _, s := range c.Set {
+		job.Sets = append(job.Sets, engine.SetExpr{Kind: "set", Expr: s})
+	}
+	res, err := job.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Files
+}
+
+func TestGolden(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			files := renderCase(t, c)
+			g := goldie.New(t, goldie.WithFixtureDir(filepath.Join("testdata", "golden", c.Name)), goldie.WithNameSuffix(".golden"))
+			want := map[string]bool{}
+			for _, f := range files {
+				want[f.Path] = true
+				g.Assert(t, f.Path, bytes.ReplaceAll(f.Body, []byte("\r\n"), []byte("\n")))
+			}
+			// A golden file nothing renders any more is stale: it documents output users no
+			// longer get. Delete it (or restore what rendered it).
+			root := filepath.Join("testdata", "golden", c.Name)
+			_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				rel, _ := filepath.Rel(root, path)
+				rel = strings.TrimSuffix(filepath.ToSlash(rel), ".golden")
+				if !want[rel] {
+					t.Errorf("stale golden file %s: no backend renders %s", path, rel)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// TestRenderStable renders every case twice and compares the bytes.
+func TestRenderStable(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			first, second := renderCase(t, c), renderCase(t, c)
+			if len(first) != len(second) {
+				t.Fatalf("%d files, then %d", len(first), len(second))
+			}
+			for i := range first {
+				if first[i].Path != second[i].Path || !bytes.Equal(first[i].Body, second[i].Body) {
+					t.Errorf("%s differs between two renders", first[i].Path)
+				}
+			}
+		})
+	}
+}
+
+// goldenFiles lists the golden files of every case whose rendered path matches ok.
+func goldenFiles(t *testing.T, ok func(rel string) bool) []string {
+	t.Helper()
+	var out []string
+	_ = filepath.WalkDir(filepath.Join("testdata", "golden"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		parts := strings.SplitN(filepath.ToSlash(path), "/", 4) // testdata/golden/<case>/<rel>
+		if len(parts) == 4 && ok(strings.TrimSuffix(parts[3], ".golden")) {
+			out = append(out, path)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
