@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
 
 	"github.com/wurzel-dev/wurzel/engine"
@@ -17,6 +18,8 @@ type renderOptions struct {
 	pipeline string
 	backends []string
 	output   string
+	check    bool
+	diff     bool
 }
 
 func newRenderCmd() *cobra.Command {
@@ -47,7 +50,10 @@ I/O failures.`,
   wurzel render --backend all -o -
 
   # Change one value, and use your organisation's templates over the embedded ones
-  wurzel render --set argo.namespace=prod --templates-dir ./our-templates`,
+  wurzel render --set argo.namespace=prod --templates-dir ./our-templates
+
+  # In CI: fail when the committed files differ from a fresh render, and show how
+  wurzel render -f values.yaml -o deploy/ --check --diff`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := bindEnv(c, flagBackend, flagTemplatesDir, flagOutput); err != nil {
@@ -60,6 +66,8 @@ I/O failures.`,
 	f.StringVarP(&o.pipeline, flagPipeline, "p", "pipeline.yaml", "pipeline file")
 	f.StringSliceVarP(&o.backends, flagBackend, "b", nil, "backends to render, comma-separated, or all (default: the pipeline's spec.backend)")
 	f.StringVarP(&o.output, flagOutput, "o", ".", "output directory, or - for stdout")
+	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 if the files under -o differ from a fresh render (stale, edited by hand, missing or extra)")
+	f.BoolVar(&o.diff, "diff", false, "with --check, print a unified diff of each difference")
 	o.addFlags(f)
 	_ = c.RegisterFlagCompletionFunc(flagBackend, completeBackends)
 	_ = c.MarkFlagFilename(flagPipeline, "yaml", "yml")
@@ -97,6 +105,15 @@ func (o *renderOptions) run(c *cobra.Command) error {
 	res, err := job.Run(c.Context())
 	if err != nil {
 		return err
+	}
+	if o.check {
+		if o.output == "-" {
+			return invalidf("--check compares with the files under -o DIR; it cannot check stdout")
+		}
+		return o.runCheck(c, job, res.Files)
+	}
+	if o.diff {
+		return invalidf("--diff needs --check")
 	}
 	if o.output == "-" {
 		w := c.OutOrStdout()
@@ -167,4 +184,40 @@ func completeBackends(c *cobra.Command, _ []string, _ string) ([]string, cobra.S
 		out = append(out, p.Name+"\t"+p.Meta.Description)
 	}
 	return append(out, "all\tevery backend"), cobra.ShellCompDirectiveNoFileComp
+}
+
+// runCheck compares the render with the files under -o and reports each difference.
+func (o *renderOptions) runCheck(c *cobra.Command, job *engine.Job, files []engine.File) error {
+	drift, err := engine.Compare(o.output, files, job.Pipeline.File)
+	if err != nil {
+		return err
+	}
+	stderr := c.ErrOrStderr()
+	if len(drift) == 0 {
+		fmt.Fprintf(stderr, "wurzel: %d files under %s match a fresh render\n", len(files), o.output)
+		return nil
+	}
+	fmt.Fprintf(stderr, "wurzel: %d of the rendered files under %s differ from a fresh render of %s:\n", len(drift), o.output, job.Pipeline.File)
+	hints := map[engine.DriftKind]string{
+		engine.Stale:   "its inputs changed: run wurzel render",
+		engine.Edited:  "edited by hand: change the pipeline, values or templates instead, then render",
+		engine.Missing: "not written yet: run wurzel render",
+		engine.Extra:   "no longer rendered: delete it",
+	}
+	for _, d := range drift {
+		fmt.Fprintf(stderr, "  %-8s %s (%s)\n", d.Kind, path.Join(o.output, d.Path), hints[d.Kind])
+	}
+	if o.diff {
+		for _, d := range drift {
+			text, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+				A: difflib.SplitLines(string(d.Got)), B: difflib.SplitLines(string(d.Want)),
+				FromFile: path.Join(o.output, d.Path) + " (on disk)", ToFile: path.Join(o.output, d.Path) + " (rendered)", Context: 3,
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(c.OutOrStdout(), text)
+		}
+	}
+	return silentError{code: exitFailure}
 }

@@ -249,3 +249,6 @@ func jsonValue(dec *json.Decoder) (any, error) {
 	}
 	return nil, fmt.Errorf("unexpected token %v", tok)
 }
+
+// ParsePath parses a dotted key path as --set does (a backslash escapes a dot).
+func ParsePath(s string) (Path, error) { return splitKey(s) }
