@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wurzel-dev/wurzel/engine"
 	"github.com/wurzel-dev/wurzel/internal/atomicfile"
 )
 
@@ -17,12 +19,19 @@ func init() { subcommands = append(subcommands, newBackendsCmd, newTemplatesCmd)
 
 func newBackendsCmd() *cobra.Command {
 	o := &valuesOptions{}
+	var matrix bool
+	var format string
 	c := &cobra.Command{
 		Use:   "backends",
 		Short: "List the backends (template packs) wurzel can render",
+		Long: `List the backends (template packs) wurzel can render. With --matrix, show for every
+pipeline feature whether each backend supports it natively, emulates it, or cannot express
+it (none); wurzel render reports the emulated and dropped features a pipeline uses.`,
 		Example: `  wurzel backends
   # including your organisation's packs
-  wurzel backends --templates-dir ./our-templates`,
+  wurzel backends --templates-dir ./our-templates
+  # what carries over to which backend, as a Markdown table
+  wurzel backends --matrix --format markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := bindEnv(c, flagTemplatesDir); err != nil {
@@ -31,6 +40,9 @@ func newBackendsCmd() *cobra.Command {
 			lib, err := o.library()
 			if err != nil {
 				return err
+			}
+			if matrix {
+				return printMatrix(c.OutOrStdout(), lib, format)
 			}
 			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "BACKEND\tFROM\tDESCRIPTION")
@@ -41,7 +53,54 @@ func newBackendsCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringArrayVar(&o.templateDirs, flagTemplatesDir, nil, "override directories to include (repeatable)")
+	c.Flags().BoolVar(&matrix, "matrix", false, "print the capability matrix: feature × backend")
+	c.Flags().StringVar(&format, "format", "text", "matrix format: text or markdown")
 	return c
+}
+
+// printMatrix prints the capability matrix as aligned text or a Markdown table.
+func printMatrix(w io.Writer, lib *engine.Library, format string) error {
+	features, rows := engine.Matrix(lib.Packs)
+	docs := map[string]string{}
+	for _, f := range engine.Features {
+		docs[f.Name] = f.Doc
+	}
+	switch format {
+	case "markdown":
+		fmt.Fprint(w, "| feature |")
+		for _, p := range lib.Packs {
+			fmt.Fprintf(w, " %s |", p.Name)
+		}
+		fmt.Fprint(w, "\n|---|")
+		for range lib.Packs {
+			fmt.Fprint(w, "---|")
+		}
+		fmt.Fprintln(w)
+		for _, f := range features {
+			fmt.Fprintf(w, "| %s: %s |", f, docs[f])
+			for _, s := range rows[f] {
+				fmt.Fprintf(w, " %s |", s)
+			}
+			fmt.Fprintln(w)
+		}
+		return nil
+	case "text":
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprint(tw, "FEATURE")
+		for _, p := range lib.Packs {
+			fmt.Fprintf(tw, "\t%s", strings.ToUpper(p.Name))
+		}
+		fmt.Fprintln(tw)
+		for _, f := range features {
+			fmt.Fprint(tw, f)
+			for _, s := range rows[f] {
+				fmt.Fprintf(tw, "\t%s", s)
+			}
+			fmt.Fprintln(tw)
+		}
+		return tw.Flush()
+	}
+	return invalidf("unknown format %q: want text or markdown", format)
 }
 
 func newTemplatesCmd() *cobra.Command {

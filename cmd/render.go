@@ -20,6 +20,7 @@ type renderOptions struct {
 	output   string
 	check    bool
 	diff     bool
+	strict   bool
 }
 
 func newRenderCmd() *cobra.Command {
@@ -68,6 +69,7 @@ I/O failures.`,
 	f.StringVarP(&o.output, flagOutput, "o", ".", "output directory, or - for stdout")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 if the files under -o differ from a fresh render (stale, edited by hand, missing or extra)")
 	f.BoolVar(&o.diff, "diff", false, "with --check, print a unified diff of each difference")
+	f.BoolVar(&o.strict, "strict", false, "fail when a chosen backend cannot express a feature the pipeline uses (instead of reporting it)")
 	o.addFlags(f)
 	_ = c.RegisterFlagCompletionFunc(flagBackend, completeBackends)
 	_ = c.MarkFlagFilename(flagPipeline, "yaml", "yml")
@@ -104,6 +106,9 @@ func (o *renderOptions) run(c *cobra.Command) error {
 	}
 	res, err := job.Run(c.Context())
 	if err != nil {
+		return err
+	}
+	if err := o.report(c, res.Report); err != nil {
 		return err
 	}
 	if o.check {
@@ -220,4 +225,20 @@ func (o *renderOptions) runCheck(c *cobra.Command, job *engine.Job, files []engi
 		}
 	}
 	return silentError{code: exitFailure}
+}
+
+// report prints what the chosen backends emulate or drop; with --strict a dropped feature
+// is an error.
+func (o *renderOptions) report(c *cobra.Command, findings []engine.Finding) error {
+	var dropped []string
+	for _, f := range findings {
+		fmt.Fprintf(c.ErrOrStderr(), "wurzel: note: %s\n", f)
+		if f.Support == engine.NoSupport {
+			dropped = append(dropped, f.Backend+" "+f.Feature)
+		}
+	}
+	if o.strict && len(dropped) > 0 {
+		return invalidf("--strict: the chosen backends cannot express %s; choose other backends or drop --strict", strings.Join(dropped, ", "))
+	}
+	return nil
 }

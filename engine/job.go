@@ -41,6 +41,8 @@ type Result struct {
 	Files  []File
 	Stack  *values.Stack
 	Values values.Values
+	// Report lists the pipeline features the chosen backends emulate or drop.
+	Report []Finding
 }
 
 // Stack builds the values layers, lowest first: every pack's defaults and the global
@@ -191,6 +193,9 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 		if err := CheckNames(p, j.Pipeline); err != nil {
 			return nil, err
 		}
+		if err := CheckSchedule(p, j.Pipeline); err != nil {
+			return nil, err
+		}
 		packs = append(packs, p)
 	}
 	stack, merged, err := j.Values()
@@ -210,6 +215,7 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 	}
 	wg.Wait()
 	var files []File
+	var report []Finding
 	owner := map[string]string{}
 	for i, p := range packs {
 		if errs[i] != nil {
@@ -222,7 +228,8 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 			owner[f.Path] = p.Name
 			files = append(files, f)
 		}
+		report = append(report, Report(p, j.Pipeline)...)
 	}
 	sort.Slice(files, func(a, b int) bool { return files[a].Path < files[b].Path })
-	return &Result{Files: files, Stack: stack, Values: merged}, nil
+	return &Result{Files: files, Stack: stack, Values: merged, Report: report}, nil
 }

@@ -408,6 +408,9 @@ func (p *Pack) checkOutputs() error {
 			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: format %q must be yaml, python, shell or text", o.Template, o.Format)}
 		}
 	}
+	if err := p.checkCapabilities(); err != nil {
+		return err
+	}
 	if p.Meta.Names.Step != "" {
 		if _, err := regexp.Compile(p.Meta.Names.Step); err != nil {
 			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("names.step: %v", err)}
