@@ -28,8 +28,11 @@ type BackendData struct {
 // WurzelData describes the wurzel that renders.
 type WurzelData struct {
 	Version string
-	// Image is the default container image: the wurzel image of this version.
+	// Image is the default container image: the wurzel image of this version, with no shell.
 	Image string
+	// ShellImage is the same image with a POSIX shell, for backends whose job runner needs
+	// one (GitLab CI runs job scripts through sh inside the job's image).
+	ShellImage string
 }
 
 // PipelineData is the pipeline as templates see it.
@@ -130,7 +133,7 @@ func NewData(p *Pack, in Input) Data {
 	d := Data{
 		Values:  in.Values,
 		Backend: BackendData{Name: p.Name, ValuesKey: p.Meta.ValuesKey},
-		Wurzel:  WurzelData{Version: in.Version, Image: in.Image},
+		Wurzel:  WurzelData{Version: in.Version, Image: in.Image, ShellImage: shellImage(in.Image)},
 		Pipeline: PipelineData{
 			Name:        pl.Metadata.Name,
 			Labels:      pl.Metadata.Labels,
@@ -267,4 +270,15 @@ func displayPath(p string) string {
 		return path.Base(p)
 	}
 	return path.Clean(p)
+}
+
+// shellImage names the shell variant of an image: its tag with "-shell" appended.
+func shellImage(image string) string {
+	if image == "" {
+		return ""
+	}
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		return image + "-shell"
+	}
+	return image + ":latest-shell"
 }
