@@ -72,6 +72,10 @@ func testPack(files map[string]string) fstest.MapFS {
 const packYAML = "name: x\nvaluesKey: x\noutputs:\n  - {template: out.tmpl, path: out.txt, format: text}\n"
 
 func render(t *testing.T, fsys fstest.MapFS, set ...string) ([]File, error) {
+	return renderSets(t, fsys, values.SetTyped, set...)
+}
+
+func renderSets(t *testing.T, fsys fstest.MapFS, kind values.SetKind, set ...string) ([]File, error) {
 	t.Helper()
 	lib, err := Load(fsys)
 	if err != nil {
@@ -79,7 +83,11 @@ func render(t *testing.T, fsys fstest.MapFS, set ...string) ([]File, error) {
 	}
 	job := &Job{Pipeline: testPipeline(t), Library: lib, Backends: []string{"x"}, Version: "test"}
 	for _, s := range set {
-		job.Sets = append(job.Sets, SetExpr{Kind: values.SetTyped, Expr: s})
+		k := kind
+		if strings.Contains(s, "allowExpressions") {
+			k = values.SetTyped // the {a,b} list syntax
+		}
+		job.Sets = append(job.Sets, SetExpr{Kind: k, Expr: s})
 	}
 	res, err := job.Run(context.Background())
 	if err != nil {
@@ -272,5 +280,21 @@ func TestWriteIsAllOrNothing(t *testing.T) {
 	}
 	if fi, _ := os.Lstat(filepath.Join(dir, "link.txt")); fi.Mode()&os.ModeSymlink != 0 {
 		t.Error("link.txt is still a symlink")
+	}
+}
+
+func TestExpressionMarkersAreRejectedUnlessAllowed(t *testing.T) {
+	pack := map[string]string{
+		"x/pack.yaml":   "name: x\ntarget: Argo Workflows\nexpressionMarkers: ['{{']\nopenKeys: [x.env]\noutputs:\n  - {template: out.tmpl, path: out.txt, format: text}\n",
+		"x/values.yaml": "x:\n  allowExpressions: []\n  env: {}\n",
+		"x/out.tmpl":    "{{ .Values.x.env }}",
+	}
+	_, err := renderSets(t, testPack(pack), values.SetString, "x.env.GREETING={{workflow.name}}")
+	want := `x: x.env.GREETING holds "{{", which Argo Workflows evaluates as an expression; remove it, or if you mean an expression add "env.GREETING" to x.allowExpressions`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	if _, err := renderSets(t, testPack(pack), values.SetString, "x.env.GREETING={{workflow.name}}", "x.allowExpressions={env.GREETING}"); err != nil {
+		t.Errorf("opt-in refused: %v", err)
 	}
 }

@@ -202,6 +202,11 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range packs {
+		if err := CheckMarkers(p, j.Pipeline, merged); err != nil {
+			return nil, err
+		}
+	}
 	results := make([][]File, len(packs))
 	errs := make([]error, len(packs))
 	var wg sync.WaitGroup

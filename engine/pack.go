@@ -40,8 +40,21 @@ type Meta struct {
 	DataDir string `yaml:"dataDir"`
 	// Capabilities says, per pipeline feature, how the target carries it.
 	Capabilities map[string]Capability `yaml:"capabilities"`
-	// Schedule describes what schedules the target accepts (issue-specific rules live here).
+	// Schedule describes what schedules the target accepts.
 	Schedule ScheduleRules `yaml:"schedule"`
+	// TargetName names the target system in messages: "Argo Workflows".
+	TargetName string `yaml:"target"`
+	// ExpressionMarkers are the target's template-language openers ({{, ${{, {%): values
+	// and pipeline text holding one are rejected unless listed in <valuesKey>.allowExpressions.
+	ExpressionMarkers []string `yaml:"expressionMarkers"`
+}
+
+// Target names the target system for messages.
+func (m Meta) Target() string {
+	if m.TargetName != "" {
+		return m.TargetName
+	}
+	return m.Name
 }
 
 // Output is one file a pack writes.

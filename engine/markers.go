@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/wurzel-dev/wurzel/internal/escape"
+	"github.com/wurzel-dev/wurzel/pipeline"
+	"github.com/wurzel-dev/wurzel/values"
+)
+
+// allowKey is the values key, under a pack's own key, that lists the places where the user
+// really means an expression of the target's template language.
+const allowKey = "allowExpressions"
+
+// CheckMarkers rejects values and pipeline text holding the target's expression syntax
+// (pack.yaml expressionMarkers: Argo's {{, GitHub's ${{, Jinja's {{ {% {#), which the target
+// would evaluate instead of taking literally. A place listed in <valuesKey>.allowExpressions
+// (a values path such as container.env.GREETING, or steps.<name>.settings.<FIELD>,
+// steps.<name>.command) is let through: the explicit opt-in for a real expression.
+func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
+	markers := p.Meta.ExpressionMarkers
+	if len(markers) == 0 {
+		return nil
+	}
+	allowed := map[string]bool{}
+	if own, ok := v[p.Meta.ValuesKey].(map[string]any); ok {
+		if list, ok := own[allowKey].([]any); ok {
+			for _, a := range list {
+				if s, ok := a.(string); ok {
+					allowed[s] = true
+				}
+			}
+		}
+	}
+	var probs []string
+	report := func(where, allowAs, text string) {
+		m := escape.FindMarker(text, markers)
+		if m == "" || allowed[allowAs] {
+			return
+		}
+		probs = append(probs, fmt.Sprintf("%s holds %q, which %s evaluates as an expression; remove it, or if you mean an expression add %q to %s.%s",
+			where, m, p.Meta.Target(), allowAs, p.Meta.ValuesKey, allowKey))
+	}
+	for _, key := range []string{"global", p.Meta.ValuesKey} {
+		sub, ok := v[key].(map[string]any)
+		if !ok {
+			continue
+		}
+		walkStrings(sub, values.Path{key}, func(path values.Path, s string) {
+			rel := path[1:]
+			if key == "global" {
+				rel = path
+			}
+			if len(path) > 1 && path[0] == p.Meta.ValuesKey && path[1] == allowKey {
+				return
+			}
+			report(path.String(), dotted(rel), s)
+		})
+	}
+	report("metadata.name", "metadata.name", pl.Metadata.Name)
+	for _, s := range pl.Spec.Steps {
+		base := "steps." + s.Name
+		for _, k := range sortedNames(s.Settings) {
+			report(fmt.Sprintf("%s:%d: step %q: setting %s", pl.File, s.Line, s.Name, k), base+".settings."+k, s.Settings[k])
+		}
+		for i, a := range s.Command {
+			report(fmt.Sprintf("%s:%d: step %q: command[%d]", pl.File, s.Line, s.Name, i), base+".command", a)
+		}
+		report(fmt.Sprintf("%s:%d: step %q: image", pl.File, s.Line, s.Name), base+".image", s.Image)
+	}
+	for _, k := range sortedNames(pl.Metadata.Labels) {
+		report("metadata.labels."+k, "metadata.labels", pl.Metadata.Labels[k])
+	}
+	for _, k := range sortedNames(pl.Metadata.Annotations) {
+		report("metadata.annotations."+k, "metadata.annotations", pl.Metadata.Annotations[k])
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return &values.ListError{Errs: toErrs(p.Name, probs)}
+}
+
+func toErrs(pack string, probs []string) []error {
+	out := make([]error, len(probs))
+	for i, m := range probs {
+		out[i] = &values.Error{Msg: pack + ": " + m}
+	}
+	return out
+}
+
+func dotted(p values.Path) string { return strings.Join(p, ".") }
+
+// walkStrings calls fn for every string in a tree (map keys included), in sorted order.
+func walkStrings(v any, p values.Path, fn func(values.Path, string)) {
+	switch t := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			child := append(append(values.Path{}, p...), k)
+			fn(child, k)
+			walkStrings(t[k], child, fn)
+		}
+	case []any:
+		for _, x := range t {
+			walkStrings(x, p, fn)
+		}
+	case string:
+		fn(p, t)
+	}
+}
