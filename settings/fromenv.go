@@ -285,14 +285,16 @@ func (r *reader) checkEnv(fields []Field) {
 		}
 	}
 	up := strings.ToUpper(r.prefix)
-	names := make([]string, 0, len(r.env))
+	var names []string // the variables under the prefix, in any case
 	for k := range r.env {
-		names = append(names, k)
+		if len(k) >= len(up) && strings.EqualFold(k[:len(up)], up) && !known[k] {
+			names = append(names, k)
+		}
 	}
 	sort.Strings(names)
 	for _, k := range names {
 		ku := strings.ToUpper(k)
-		if known[k] || (ku != up && !strings.HasPrefix(ku, up+"__")) {
+		if ku != up && !strings.HasPrefix(ku, up+"__") {
 			continue
 		}
 		source := "environment variable " + k
