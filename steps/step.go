@@ -9,13 +9,16 @@ type Step interface {
 	Run(ctx context.Context, in Data) (Data, error)
 }
 
-// Data is the content of one file, by contract.
+// Data is the content of one file, by contract: Documents for a documents file, Embeddings
+// for an embeddings file.
 type Data struct {
 	Documents  []Document
 	Embeddings []Embedding
 }
 
 // Document is one entry of a documents file (Python Wurzel's MarkdownDataContract).
+// Metadata is nil for JSON null; its values are string, int64, float64, bool, nil, []any,
+// map[string]any, or json.Number for an integer beyond int64.
 type Document struct {
 	MD       string         `json:"md"`
 	Keywords string         `json:"keywords"`
@@ -23,7 +26,8 @@ type Document struct {
 	Metadata map[string]any `json:"metadata"`
 }
 
-// Embedding is one row of an embeddings file (Python Wurzel's EmbeddingResult).
+// Embedding is one row of an embeddings file (Python Wurzel's EmbeddingResult). An empty
+// cell is "" for the text columns and nil Metadata.
 type Embedding struct {
 	Text               string
 	Vector             []float64
