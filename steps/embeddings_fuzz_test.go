@@ -47,4 +47,3 @@ func normalize(rows []Embedding) []Embedding {
 	}
 	return out
 }
-
