@@ -10,5 +10,5 @@ import "embed"
 
 // FS holds the packs.
 //
-//go:embed all:_common all:dvc
+//go:embed all:_common all:argo all:dvc
 var FS embed.FS
