@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/wurzel-dev/wurzel/runtime"
@@ -29,7 +30,9 @@ func registerTestSteps() {
 			return d, sc.Err()
 		},
 		Write: func(w io.Writer, d steps.Data) error {
-			for _, doc := range d.Documents {
+			docs := slices.Clone(d.Documents)
+			slices.SortFunc(docs, func(a, b steps.Document) int { return strings.Compare(a.MD, b.MD) })
+			for _, doc := range docs {
 				if _, err := io.WriteString(w, doc.MD+"\n"); err != nil {
 					return err
 				}

@@ -8,7 +8,7 @@
 //
 // RunStep reads every file of every input folder (folders in the order given, files sorted
 // by name, dot files skipped), calls the step once per file (once with no data for a source
-// step), sorts each result and writes one file per call, named by Python Wurzel's history
+// step) and writes one file per call (sorted by the contract's codec), named by Python Wurzel's history
 // rule: a source ManualMarkdownStep writes ManualMarkdown.json, a SimpleSplitterStep reading
 // it writes ManualMarkdown-SimpleSplitter.json.
 //

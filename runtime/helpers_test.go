@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -33,7 +34,9 @@ func init() {
 			return d, sc.Err()
 		},
 		Write: func(w io.Writer, d steps.Data) error {
-			for _, doc := range d.Documents {
+			docs := slices.Clone(d.Documents)
+			slices.SortFunc(docs, func(a, b steps.Document) int { return strings.Compare(a.MD, b.MD) })
+			for _, doc := range docs {
 				if _, err := io.WriteString(w, doc.MD+"\n"); err != nil {
 					return err
 				}

@@ -110,7 +110,6 @@ func RunStep(ctx context.Context, opts Options) (Report, error) {
 		fr.Run = time.Since(t0)
 		fr.ItemsOut = count(out)
 		t0 = time.Now()
-		sortData(&out)
 		if err := writeFile(outCodec, filepath.Join(dir.Path(), names[i]), out); err != nil {
 			return fail(fmt.Errorf("writing %s: %w", names[i], err))
 		}
