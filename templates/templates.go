@@ -10,5 +10,5 @@ import "embed"
 
 // FS holds the packs.
 //
-//go:embed all:_common all:argo all:dvc
+//go:embed all:_common all:argo all:dvc all:github-actions
 var FS embed.FS

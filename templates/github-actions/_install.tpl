@@ -1,0 +1,40 @@
+{{/*
+gha.install: the steps that put `wurzel` on PATH in every job that runs on the runner (jobs
+of steps with their own image: skip them). Called with the root data; the output goes at the
+indentation of a job's steps. Organisations that install wurzel their own way (an internal Go
+proxy, a release mirror, a cached binary) override this file, or set
+githubActions.install.steps.
+*/}}
+{{- define "gha.install" -}}
+{{- $gha := .Values.githubActions -}}
+{{- if $gha.install.steps -}}
+{{ include "gha.userSteps" (list "githubActions.install.steps" $gha.install.steps) }}
+{{- else -}}
+{{- range $k := list "version" "package" "goVersion" -}}
+{{- if not (kindIs "string" (index $gha.install $k)) -}}
+{{- fail (printf "githubActions.install.%s is the %s %v; write it as a string in quotes (YAML reads 1.20 as the number 1.2)" $k (kindOf (index $gha.install $k)) (index $gha.install $k)) -}}
+{{- end -}}
+{{- end -}}
+{{- $version := $gha.install.version -}}
+{{- if not $version -}}
+{{- $version = "latest" -}}
+{{- if regexMatch "^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$" .Wurzel.Version -}}
+{{- $version = printf "v%s" (trimPrefix "v" .Wurzel.Version) -}}
+{{- end -}}
+{{- end -}}
+{{- $install := include "gha.cmd" (list "go" "install" (printf "%s@%s" $gha.install.package $version)) | fromJson }}
+      - name: Set up Go
+        uses: {{ include "gha.plain" $gha.actions.setupGo }}
+        with:
+          go-version: {{ yamlv $gha.install.goVersion }}
+          cache: false
+      - name: Install wurzel
+{{- if $install.env }}
+        env:
+{{- range $name := keys $install.env }}
+          {{ $name }}: {{ index $install.env $name | yamlv }}
+{{- end }}
+{{- end }}
+        run: {{ include "gha.script" (list $install.cmd 10) }}
+{{- end -}}
+{{- end -}}
