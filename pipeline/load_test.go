@@ -302,6 +302,8 @@ func TestNamingRule(t *testing.T) {
 		{"chunks-small", "SimpleSplitterStep", 2, "", "CHUNKS_SMALL"},
 		{"chunks.v2", "SimpleSplitterStep", 2, "", "CHUNKS_V2"},
 		{"2nd", "", 0, "", "_2ND"},
+		{"a--b", "", 0, "", "A_B"},
+		{"x.-_y-", "", 0, "", "X_Y"},
 		{"x", "SimpleSplitterStep", 1, "MINE", "MINE"},
 	}
 	for _, tt := range tests {

@@ -37,7 +37,8 @@ func ID(name string) string {
 // EnvPrefixFor is the naming rule for a step's settings prefix: an explicit prefix wins;
 // a built-in class that occurs once in the pipeline uses its upper-cased class name
 // (MANUALMARKDOWNSTEP, as Python Wurzel does); otherwise the upper-cased step name with every
-// character outside [A-Z0-9] turned into '_' (chunks-small → CHUNKS_SMALL).
+// run of characters outside [A-Z0-9] turned into one '_' (chunks-small → CHUNKS_SMALL). A
+// run becomes a single '_' so that a prefix never holds "__", the nested-field separator.
 func EnvPrefixFor(stepName, className string, classCount int, explicit string) string {
 	if explicit != "" {
 		return explicit
@@ -46,14 +47,17 @@ func EnvPrefixFor(stepName, className string, classCount int, explicit string) s
 		return strings.ToUpper(className)
 	}
 	var b strings.Builder
+	sep := false
 	for _, r := range strings.ToUpper(stepName) {
 		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
 			b.WriteRune(r)
-		} else {
+			sep = false
+		} else if !sep {
 			b.WriteByte('_')
+			sep = true
 		}
 	}
-	p := b.String()
+	p := strings.TrimSuffix(b.String(), "_")
 	if p != "" && p[0] >= '0' && p[0] <= '9' {
 		p = "_" + p // a variable name cannot start with a digit
 	}
