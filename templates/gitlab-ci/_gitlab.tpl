@@ -148,6 +148,9 @@ Argument: the context dict of the main template. */}}
 {{- end }}
 {{- end }}
   script:
+{{- if ne $c.wd "." }}
+    - {{ yamlv (printf "cd %s" (sh $c.wd)) }}
+{{- end }}
 {{- range $refs }}
 {{- /* Unset CI/CD variables stay unexpanded ("$NAME"): fail with the fix instead. The names are
 identifiers and the step name is [A-Za-z0-9_.-]; checked again here as they go into the script. */}}
@@ -158,7 +161,7 @@ identifiers and the step name is [A-Za-z0-9_.-]; checked again here as they go i
     - {{ yamlv (shJoin $s.ArgvNoDefaults) }}
   artifacts:
     paths:
-      - {{ yamlv $s.OutputDir }}
+      - {{ yamlv (ternary $s.OutputDir (clean (printf "%s/%s" $c.wd $s.OutputDir)) (eq $c.wd ".")) }}
 {{- if $c.expireIn }}
     expire_in: {{ yamlv $c.expireIn }}
 {{- end }}
