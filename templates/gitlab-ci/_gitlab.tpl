@@ -180,7 +180,10 @@ identifiers and the step name is [A-Za-z0-9_.-]; checked again here as they go i
 {{- end }}
 {{- end }}
 {{- if $s.TimeoutSeconds }}
-  timeout: {{ yamlv (include "gitlab.duration" $s.TimeoutSeconds) }}
+{{- if $c.setupSeconds }}
+  # the step's timeout, {{ include "gitlab.duration" $s.TimeoutSeconds }}, plus gitlab.setupMinutes for the checkout and artifacts
+{{- end }}
+  timeout: {{ yamlv (include "gitlab.duration" (add $s.TimeoutSeconds $c.setupSeconds)) }}
 {{- else if $c.timeout }}
   timeout: {{ yamlv $c.timeout }}
 {{- end }}
