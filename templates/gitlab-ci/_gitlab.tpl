@@ -156,7 +156,7 @@ Argument: the context dict of the main template. */}}
 identifiers and the step name is [A-Za-z0-9_.-]; checked again here as they go into the script. */}}
 {{- $msg := printf "step %s: secret setting %s is not set: define the masked CI/CD variable %s (Settings > CI/CD > Variables), or %s itself" $s.Name .Env .CIName .Env }}
 {{- if not (and (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" .Env) (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" .CIName) (regexMatch "^[A-Za-z0-9_.,:;()/> -]+$" $msg)) }}{{ fail (printf "step %s: secret %s: unexpected characters in its names" $s.Name .Env) }}{{ end }}
-    - {{ yamlv (printf "test -n \"${%s:-}\" && test \"$%s\" != \"\\$%s\" || { echo \"%s\" >&2; exit 1; }" .Env .Env .CIName $msg) }}
+    - {{ yamlv (printf "if [ -z \"${%s:-}\" ] || [ \"$%s\" = \"\\$%s\" ]; then echo \"%s\" >&2; exit 1; fi" .Env .Env .CIName $msg) }}
 {{- end }}
     - {{ yamlv (shJoin $s.ArgvNoDefaults) }}
   artifacts:
