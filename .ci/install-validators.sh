@@ -40,7 +40,11 @@ gomod_version() { [ -x "$1" ] && go version -m "$1" 2>/dev/null | awk '$1 == "mo
 missing=()
 for p in "${APT_PACKAGES[@]}"; do command -v "$p" >/dev/null || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  sudo=
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "install-validators: need root or sudo to apt-get install ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
   say "apt-get install ${missing[*]}"
   $sudo apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
