@@ -79,7 +79,10 @@ type StepData struct {
 	// secrets; both sorted by name.
 	Settings []SettingData
 	Secrets  []SecretData
-	Retries  int
+	// Retries is the step's retries:, and HasRetries whether it set it at all (retries: 0
+	// turns a backend's default retries off).
+	Retries    int
+	HasRetries bool
 	// TimeoutSeconds is 0 when the step has no timeout.
 	TimeoutSeconds int
 	Image          string
@@ -177,6 +180,7 @@ func stepData(pl *pipeline.Pipeline, s *pipeline.Step, dataDir string) StepData 
 		OutputDir:      s.OutputDir(dataDir),
 		IsSource:       s.IsSource(),
 		Retries:        s.Retries,
+		HasRetries:     s.HasRetries,
 		TimeoutSeconds: int(s.Timeout.Seconds()),
 		Image:          s.Image,
 		Deps:           s.Deps,

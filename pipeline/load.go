@@ -568,7 +568,7 @@ func (l *loader) step(n *yaml.Node, index int) *rawStep {
 		if rv.ShortTag() != "!!int" || err != nil || n < 0 || n > 100 {
 			l.errf(v, "retries must be a whole number from 0 to 100, not %q", rv.Value)
 		}
-		s.Retries = n
+		s.Retries, s.HasRetries = n, true
 	}
 	if v, ok := f["timeout"]; ok {
 		if t, ok := l.str(v, "timeout"); ok {

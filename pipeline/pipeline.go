@@ -71,9 +71,12 @@ type Step struct {
 	Settings map[string]string
 	// Secrets are settings that reference a secret instead of holding a value.
 	Secrets map[string]SecretRef
-	// Retries is how many times a failed run is retried; Timeout bounds one attempt (0: none).
-	Retries int
-	Timeout time.Duration
+	// Retries is how many times a failed run is retried; HasRetries says whether the step
+	// sets it (retries: 0 turns a backend's default retries off). Timeout bounds one attempt
+	// (0: none).
+	Retries    int
+	HasRetries bool
+	Timeout    time.Duration
 	// Image overrides the container image for this step on container-based backends.
 	Image string
 	// Deps are files of the repository a custom step's command names (paths relative to

@@ -124,7 +124,8 @@ func splitKey(s string) (Path, error) {
 	return append(path, cur.String()), nil
 }
 
-// typed gives --set values their Helm types: booleans, null, decimal integers, {a,b} lists.
+// typed gives --set values their Helm types: booleans, null, decimal integers, {a,b} lists
+// ({{…}} stays text: it is a template expression, not a list).
 func typed(s string) any {
 	switch s {
 	case "true":
@@ -139,7 +140,7 @@ func typed(s string) any {
 			return n
 		}
 	}
-	if len(s) >= 2 && s[0] == '{' && s[len(s)-1] == '}' {
+	if len(s) >= 2 && s[0] == '{' && s[len(s)-1] == '}' && !strings.HasPrefix(s, "{{") {
 		inner := s[1 : len(s)-1]
 		if inner == "" {
 			return []any{}

@@ -130,6 +130,7 @@ func TestParseSet(t *testing.T) {
 		{SetTyped, "a.b=null", Values{"a": map[string]any{"b": nil}}},
 		{SetTyped, "a.l={x,2,true}", Values{"a": map[string]any{"l": []any{"x", int64(2), true}}}},
 		{SetTyped, "a.l={}", Values{"a": map[string]any{"l": []any{}}}},
+		{SetTyped, "a.e={{workflow.name}}", Values{"a": map[string]any{"e": "{{workflow.name}}"}}},
 		{SetTyped, "a.s=x,y=z", Values{"a": map[string]any{"s": "x,y=z"}}},
 		{SetTyped, `a.kubernetes\.io/arch=arm64`, Values{"a": map[string]any{"kubernetes.io/arch": "arm64"}}},
 		{SetString, "a.n=10", Values{"a": map[string]any{"n": "10"}}},

@@ -166,7 +166,7 @@ seccompProfile:
 {{- if not (kindIs "map" $rs) }}{{ $rs = dict }}{{ end -}}
 {{- $limit := include "argo.int" (list "argo.retryStrategy.limit" (get $rs "limit")) -}}
 {{- $policy := include "argo.enum" (list "argo.retryStrategy.retryPolicy" (get $rs "retryPolicy") (list "Always" "OnFailure" "OnError" "OnTransientError")) -}}
-{{- if gt $step.Retries 0 }}{{ $limit = toString $step.Retries }}{{ $policy = "Always" }}{{ end -}}
+{{- if $step.HasRetries }}{{ $limit = toString $step.Retries }}{{ $policy = "Always" }}{{ end -}}
 {{- if and $limit (ne $limit "0") -}}
 limit: {{ $limit }}
 {{- with $policy }}
