@@ -1,12 +1,11 @@
-// Package corpus generates deterministic markdown for benchmarks and property tests: sections
-// with headings of every level, paragraphs, lists, tables, code blocks and, on request, one
-// very long section without structure.
 package corpus
 
 import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Options shape a generated document.
@@ -56,7 +55,7 @@ func (g *Generator) Word() string {
 	}
 	w := g.vocab[g.zipf.Uint64()]
 	if g.r.Intn(10) == 0 {
-		w = strings.ToUpper(w[:1]) + w[1:]
+		w = capitalize(w)
 	}
 	return w
 }
@@ -70,9 +69,14 @@ func (g *Generator) Sentence(n int) string {
 			words[i] += ","
 		}
 	}
-	words[0] = strings.ToUpper(words[0][:1]) + words[0][1:]
+	words[0] = capitalize(words[0])
 	end := []string{".", ".", ".", "!", "?"}[g.r.Intn(5)]
 	return strings.Join(words, " ") + end
+}
+
+func capitalize(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
 }
 
 // Paragraph returns about size bytes of sentences.
