@@ -22,7 +22,7 @@ func newStep(t *testing.T, class string, env ...string) Step {
 	for i := range env {
 		env[i] = prefix + "__" + env[i]
 	}
-	v, err := settings.FromEnv(env, prefix, typ.Settings, settings.Options{})
+	v, err := settingsFor(typ, env...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +31,11 @@ func newStep(t *testing.T, class string, env ...string) Step {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// settingsFor reads a step type's settings from environment entries under its default prefix.
+func settingsFor(typ *Type, env ...string) (settings.Values, error) {
+	return settings.FromEnv(env, strings.ToUpper(typ.Name), typ.Settings, settings.Options{})
 }
 
 func writeFiles(t *testing.T, files map[string]string) string {
