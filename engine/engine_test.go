@@ -127,9 +127,10 @@ func TestRenderErrors(t *testing.T) {
 		{"missing key", `{{ .Values.x.nope }}`, `render x (embedded): template: x/out.tmpl:1:10: executing "x/out.tmpl" at <.Values.x.nope>: map has no entry for key "nope"`},
 		{"strict index", `{{ index .Values.x "nope" }}`, `render x (embedded): template: x/out.tmpl:1:3: executing "x/out.tmpl" at <index .Values.x "nope">: error calling index: map has no entry for key "nope"`},
 		{"env is not a function", `{{ env "HOME" }}`, `render x (embedded): template: x/out.tmpl:1: function "env" not defined`},
-		{"required", `{{ required "x.name is required" .Values.x.empty }}`, `render x (embedded): template: x/out.tmpl:1:3: executing "x/out.tmpl" at <required "x.name is required" .Values.x.empty>: error calling required: x.name is required`},
+		{"required", `{{ required "x.name is required" .Values.x.empty }}`, `render x (embedded): x.name is required (x/out.tmpl:1:3)`},
 		{"repeat cap", `{{ repeat 3000000000 "x" }}`, `render x (embedded): template: x/out.tmpl:1:3: executing "x/out.tmpl" at <repeat 3000000000 "x">: error calling repeat: repeat: 3000000000 copies of 1 bytes is more than 1048576 bytes`},
 		{"no value", `{{ list nil | first }}`, `render x: output out.txt: line 1 prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)`},
+		{"fail inside an include", `{{ define "x.check" }}{{ fail "x.name must be set" }}{{ end }}{{ include "x.check" . }}`, `render x (embedded): x.name must be set (x/out.tmpl:1:25)`},
 		{"include depth", `{{ define "loop" }}{{ include "loop" . }}{{ end }}{{ include "loop" . }}`, `nested more than 100 deep`},
 	}
 	for _, tt := range tests {
@@ -296,5 +297,34 @@ func TestExpressionMarkersAreRejectedUnlessAllowed(t *testing.T) {
 	}
 	if _, err := renderSets(t, testPack(pack), values.SetString, "x.env.GREETING={{workflow.name}}", "x.allowExpressions={env.GREETING}"); err != nil {
 		t.Errorf("opt-in refused: %v", err)
+	}
+}
+
+func TestToYAMLIsSafeForYAML11Readers(t *testing.T) {
+	got, err := toYAML(map[string]any{
+		"plain": "data/source", "eq": "=", "merge": "<<", "yes": "yes", "octal": "0755", "n": int64(3),
+		"f": 1.5, "whole": 2.0, "nested": map[string]any{"list": []any{"on", "x"}}, "multi": "a: 1\nb: 2\n", "nil": nil,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `eq: "="
+f: 1.5
+merge: "<<"
+multi: |
+  a: 1
+  b: 2
+"n": 3
+nested:
+  list:
+    - "on"
+    - x
+nil: null
+octal: "0755"
+plain: data/source
+whole: 2.0
+"yes": "yes"`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -251,18 +252,92 @@ func required(msg string, v any) (any, error) {
 }
 
 // toYAML encodes v as block YAML with two-space indentation, without a trailing newline.
-// Unlike Helm's, it returns errors instead of an empty string.
+// Strings are plain only when no YAML 1.1 or 1.2 reader can take them for anything else
+// (the rule of yamlv: yes, 0755, = and << are quoted), multi-line text is a literal block,
+// and map keys are sorted. Unlike Helm's, it returns errors instead of an empty string.
 func toYAML(v any) (string, error) {
+	n, err := yamlNode(v, 0)
+	if err != nil {
+		return "", fmt.Errorf("toYaml: %w", err)
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(n); err != nil {
 		return "", fmt.Errorf("toYaml: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return "", fmt.Errorf("toYaml: %w", err)
 	}
 	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// yamlNode builds the node tree toYAML encodes.
+func yamlNode(v any, depth int) (*yaml.Node, error) {
+	if depth > 100 {
+		return nil, errors.New("value nested more than 100 deep")
+	}
+	switch t := v.(type) {
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
+	case string:
+		return stringNode(t), nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(t)}, nil
+	case int, int64, int32, uint, uint64, uint32:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(t)}, nil
+	case float64:
+		if t == float64(int64(t)) && t < 1e15 && t > -1e15 {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(t, 'f', 1, 64)}, nil
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(t, 'g', -1, 64)}, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, item := range t {
+			c, err := yamlNode(item, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, nil
+	case []string:
+		items := make([]any, len(t))
+		for i, x := range t {
+			items[i] = x
+		}
+		return yamlNode(items, depth)
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for _, k := range sortedKeys(t) {
+			c, err := yamlNode(t[k], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, stringNode(k), c)
+		}
+		return n, nil
+	case map[string]string:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[k] = x
+		}
+		return yamlNode(m, depth)
+	}
+	return nil, fmt.Errorf("cannot encode %T as YAML", v)
+}
+
+// stringNode is a string scalar in the safest readable style.
+func stringNode(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	switch {
+	case escape.YAMLPlainSafe(s):
+	case strings.Contains(s, "\n") && escape.YAMLPrintable(s) && !strings.ContainsAny(s, "\t\r") && strings.TrimSpace(s) != "":
+		n.Style = yaml.LiteralStyle
+	default:
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 // toJSON encodes v as compact JSON without HTML escaping.

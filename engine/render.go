@@ -41,8 +41,42 @@ type TemplateError struct {
 	Err   error
 }
 
+// Error shows the innermost frame of text/template's message (includes nest them), and
+// for fail and required just the template author's message with its position.
 func (e *TemplateError) Error() string {
-	return fmt.Sprintf("render %s (%s): %v", e.Pack, e.Layer, e.Err)
+	msg, loc := innermost(e.Err.Error())
+	for _, fn := range []string{"fail", "required"} {
+		marker := "error calling " + fn + ": "
+		if j := strings.LastIndex(msg, marker); j >= 0 && loc != "" {
+			return fmt.Sprintf("render %s (%s): %s (%s)", e.Pack, e.Layer, msg[j+len(marker):], loc)
+		}
+	}
+	return fmt.Sprintf("render %s (%s): %s", e.Pack, e.Layer, msg)
+}
+
+// innermost returns the last "template: FILE:LINE:COL: …" frame of a text/template error,
+// and its FILE:LINE:COL.
+func innermost(msg string) (frame, loc string) {
+	i := strings.LastIndex(msg, "template: ")
+	if i < 0 {
+		return msg, ""
+	}
+	frame = msg[i:]
+	rest := strings.TrimPrefix(frame, "template: ")
+	if k := strings.Index(rest, ": "); k > 0 {
+		loc = rest[:k]
+	}
+	return frame, loc
+}
+
+// templateError wraps err, naming the layer of the file where it happened.
+func (p *Pack) templateError(err error) *TemplateError {
+	_, loc := innermost(err.Error())
+	file := loc
+	if k := strings.Index(loc, ":"); k > 0 {
+		file = loc[:k]
+	}
+	return &TemplateError{Pack: p.Name, Layer: p.layerOf(file), Err: err}
 }
 
 func (e *TemplateError) Unwrap() error { return e.Err }
@@ -138,12 +172,7 @@ func Render(ctx context.Context, p *Pack, data Data) ([]File, error) {
 		var buf bytes.Buffer
 		w := &limitedWriter{w: &buf, n: maxOutput}
 		if err := t.ExecuteTemplate(w, name, data); err != nil {
-			layer := p.layerOf(name)
-			var ee template.ExecError
-			if errors.As(err, &ee) {
-				layer = p.layerOf(ee.Name)
-			}
-			return nil, &TemplateError{Pack: p.Name, Layer: layer, Err: err}
+			return nil, p.templateError(err)
 		}
 		body := buf.Bytes()
 		if i := bytes.Index(body, []byte("<no value>")); i >= 0 {

@@ -221,3 +221,18 @@ func yamlPlainSafe(s string) bool {
 	}
 	return true
 }
+
+// YAMLPlainSafe reports whether s can be written as a plain YAML scalar that every YAML 1.1
+// and 1.2 reader takes for this string (the rule YAMLValue uses).
+func YAMLPlainSafe(s string) bool { return yamlPlainSafe(s) }
+
+// YAMLPrintable reports whether every character of s may appear unescaped in a YAML
+// document, line breaks and tabs included.
+func YAMLPrintable(s string) bool {
+	for _, r := range s {
+		if r != '\n' && r != '\t' && (!yamlPrintable(r) || r == 0x85 || r == 0xfeff) {
+			return false
+		}
+	}
+	return true
+}
