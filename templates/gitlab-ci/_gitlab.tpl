@@ -165,6 +165,7 @@ identifiers and the step name is [A-Za-z0-9_.-]; checked again here as they go i
 {{- if $c.expireIn }}
     expire_in: {{ yamlv $c.expireIn }}
 {{- end }}
+{{- if $s.HasRetries }}
 {{- if gt $s.Retries 0 }}
 {{- if gt $s.Retries 2 }}
   # the pipeline asks for {{ $s.Retries }} retries; GitLab retries a job at most 2 times
@@ -172,6 +173,7 @@ identifiers and the step name is [A-Za-z0-9_.-]; checked again here as they go i
   retry:
     max: {{ min $s.Retries 2 }}
     when: always
+{{- end }}
 {{- else if $c.retryMax }}
   retry:
     max: {{ $c.retryMax }}
