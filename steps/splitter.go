@@ -83,9 +83,10 @@ func newSplitOptions(v settings.Values) (mdsplit.Options, error) {
 // splitterStep splits each document with mdsplit.Split. A chunk keeps its document's url and
 // keywords; its metadata is the document's plus, as Python Wurzel names them, token_len and
 // char_len (of the chunk's md, in tokens and characters), chunk_index and chunks_count.
-// Python Wurzel replaces the document's metadata instead of extending it, and drops chunks
-// and whole documents shorter than TOKEN_COUNT_MIN; here nothing is dropped, and a document
-// without text gives no chunks.
+// Python Wurzel replaces the document's metadata instead of extending it, reformats chunks
+// with mdformat, and drops chunks and whole documents shorter than TOKEN_COUNT_MIN; here
+// chunks are the document's own text (line ends normalized to "\n"), nothing is dropped, and
+// a document without text gives no chunks.
 type splitterStep struct {
 	opts           mdsplit.Options
 	batch, threads int

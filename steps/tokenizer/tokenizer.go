@@ -2,7 +2,6 @@ package tokenizer
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -232,4 +231,4 @@ func (t *Tokenizer) merge(piece string, buf []int) []int {
 }
 
 // Encodings lists the encodings this package provides.
-func Encodings() []Encoding { return slices.Clone([]Encoding{Cl100kBase, O200kBase}) }
+func Encodings() []Encoding { return []Encoding{Cl100kBase, O200kBase} }
