@@ -3,6 +3,7 @@ package engine
 import (
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/wurzel-dev/wurzel/internal/escape"
@@ -267,13 +268,20 @@ func dataDirOf(p *Pack, v values.Values) string {
 // are (slash-separated), absolute ones by their base name.
 func displayPath(p string) string {
 	p = strings.ReplaceAll(p, "\\", "/")
-	if p == "" {
-		return "pipeline.yaml"
+	switch {
+	case p == "":
+		p = "pipeline.yaml"
+	case strings.HasPrefix(p, "/"):
+		p = path.Base(p)
+	default:
+		p = path.Clean(p)
 	}
-	if strings.HasPrefix(p, "/") {
-		return path.Base(p)
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
+			return strconv.Quote(p) // a path must not break the comment line it is printed on
+		}
 	}
-	return path.Clean(p)
+	return p
 }
 
 // shellImage names the shell variant of an image: its tag with "-shell" appended.

@@ -85,7 +85,7 @@ func yamlDouble(s string) string {
 			b.WriteString(`\t`)
 		case r == '\r':
 			b.WriteString(`\r`)
-		case yamlPrintable(r) && r != 0xfeff:
+		case yamlPrintable(r) && r != 0xfeff && r != 0x85: // YAML 1.1 readers fold a raw NEL into a space
 			b.WriteRune(r)
 		case r <= 0xffff:
 			fmt.Fprintf(&b, `\u%04X`, r)

@@ -12,7 +12,7 @@ var hostile = []string{
 	"", "plain", "with space", "it's", `"double"`, "$(id)", "`id`", "${HOME}", "~", "*", "a;b", "a|b", "a&b",
 	"x'; rm -rf / #", "line\nbreak", "tab\tsep", "-rf", "--help", "=x", "yes", "no", "on", "off", "0755", "1e3",
 	"<<", "=", "null", "~", "2001-12-14", "{{workflow.uid}}", "${{ secrets.X }}", "{% raw %}", "\\", "\u2028", "ümlaut",
-	"#comment", "key: value", "- item", "[a, b]", "!!python/object", "&anchor", "*alias", "|", ">", "@at", "%pct",
+	"#comment", "nel\u0085x", "bom\ufeffx", "del\x7fx", "key: value", "- item", "[a, b]", "!!python/object", "&anchor", "*alias", "|", ">", "@at", "%pct",
 }
 
 func TestShellRoundTrip(t *testing.T) {
@@ -88,6 +88,14 @@ func TestPythonRoundTrip(t *testing.T) {
 	}
 	if got := strings.Split(string(out), "\x00"); strings.Join(got, "\x00") != strings.Join(hostile, "\x00") {
 		t.Errorf("python read back %q", got)
+	}
+}
+
+func TestYAMLEscapesWhatYAML11ReadersChange(t *testing.T) {
+	for in, want := range map[string]string{"a\u0085b": `"a\u0085b"`, "a\ufeffb": `"a\uFEFFb"`, "a\x7fb": `"a\u007Fb"`} {
+		if got, _ := YAML(in); got != want {
+			t.Errorf("YAML(%q) = %s, want %s", in, got, want)
+		}
 	}
 }
 
