@@ -92,7 +92,7 @@ func newEmbeddingStep(v settings.Values) (Step, error) {
 	s := &embeddingStep{
 		split:   split,
 		threads: int(v.Int("NUM_THREADS")),
-		client: &embedapi.Client{API: api, Style: style, Model: v.Str("MODEL_NAME"), APIKey: v.Secret("API_KEY").Reveal(),
+		client: &embedapi.Client{API: api, Style: style, Model: v.Str("MODEL_NAME"), APIKey: v.Secret("API_KEY"),
 			Normalize: v.Bool("NORMALIZE"), Timeout: v.Duration("TIMEOUT"), Retries: int(v.Int("RETRIES"))},
 		model:    v.Str("MODEL_NAME"),
 		prefixes: prefixes,

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wurzel-dev/wurzel/settings"
 )
 
 // Style selects the protocol.
@@ -30,9 +32,9 @@ type Client struct {
 	// ends with it (/embed for tei; /v1/embeddings, or /embeddings after /v1, for openai).
 	API       *url.URL
 	Style     Style
-	Model     string // sent as "model" (openai)
-	APIKey    string // sent as "Authorization: Bearer <key>" when not empty
-	Normalize bool   // tei: ask the server; openai: scale vectors to unit length here
+	Model     string                // sent as "model" (openai)
+	APIKey    settings.SecretString // sent as "Authorization: Bearer <key>" when not empty; never printed
+	Normalize bool                  // tei: ask the server; openai: scale vectors to unit length here
 	Timeout   time.Duration
 	Retries   int // attempts after the first
 	// HTTP is the transport (http.DefaultClient when nil).
@@ -89,7 +91,7 @@ func (c *Client) ModelID(ctx context.Context) (string, error) {
 		ModelID string `json:"model_id"`
 	}
 	if err := json.Unmarshal(body, &info); err != nil || info.ModelID == "" {
-		return "", fmt.Errorf("GET %s: want a JSON object with model_id, got %s", c.InfoURL().Redacted(), snippet(body, c.APIKey))
+		return "", fmt.Errorf("GET %s: want a JSON object with model_id, got %s", c.InfoURL().Redacted(), snippet(body, c.APIKey.Reveal()))
 	}
 	parts := strings.Split(strings.Trim(info.ModelID, "/"), "/")
 	return parts[len(parts)-1], nil
@@ -155,7 +157,7 @@ func (c *Client) parse(body []byte, n int) ([][]float64, error) {
 			} `json:"data"`
 		}
 		if err := json.Unmarshal(body, &resp); err != nil || resp.Data == nil {
-			return nil, fmt.Errorf("want {\"data\": [{\"index\": 0, \"embedding\": [...]}, ...]}, got %s", snippet(body, c.APIKey))
+			return nil, fmt.Errorf("want {\"data\": [{\"index\": 0, \"embedding\": [...]}, ...]}, got %s", snippet(body, c.APIKey.Reveal()))
 		}
 		vecs = make([][]float64, len(resp.Data))
 		for i, d := range resp.Data {
@@ -169,7 +171,7 @@ func (c *Client) parse(body []byte, n int) ([][]float64, error) {
 			vecs[k] = d.Embedding
 		}
 	} else if err := json.Unmarshal(body, &vecs); err != nil {
-		return nil, fmt.Errorf("want a JSON array of vectors, got %s", snippet(body, c.APIKey))
+		return nil, fmt.Errorf("want a JSON array of vectors, got %s", snippet(body, c.APIKey.Reveal()))
 	}
 	if len(vecs) != n {
 		return nil, fmt.Errorf("sent %d texts, got %d vectors", n, len(vecs))
@@ -249,7 +251,7 @@ func (c *Client) try(ctx context.Context, method string, u *url.URL, payload []b
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.APIKey)
+		req.Header.Set("Authorization", "Bearer "+c.APIKey.Reveal())
 	}
 	hc := c.HTTP
 	if hc == nil {
@@ -280,7 +282,7 @@ func (c *Client) try(ctx context.Context, method string, u *url.URL, payload []b
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return data, 0, nil
 	}
-	err = fmt.Errorf("%s: %s: %s%s", where, resp.Status, serverMessage(data, c.APIKey), hint(resp.StatusCode))
+	err = fmt.Errorf("%s: %s: %s%s", where, resp.Status, serverMessage(data, c.APIKey.Reveal()), hint(resp.StatusCode))
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return nil, retryAfter(resp.Header.Get("Retry-After")), err

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wurzel-dev/wurzel/settings"
 )
 
 const secret = "sk-test-1234567890"
@@ -110,7 +112,7 @@ func (f *fakeServer) client(t *testing.T, style Style, path string) (*Client, *[
 		t.Fatal(err)
 	}
 	var slept []time.Duration
-	c := &Client{API: u, Style: style, Model: "text-embedding-3-small", APIKey: secret,
+	c := &Client{API: u, Style: style, Model: "text-embedding-3-small", APIKey: settings.SecretString(secret),
 		Timeout: 2 * time.Second, Retries: 2,
 		Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
 	return c, &slept
@@ -236,6 +238,14 @@ func TestModelIDAndCredentials(t *testing.T) {
 	_, err = c.Embed(context.Background(), []string{"x"})
 	if err == nil || strings.Contains(err.Error(), "pw") || !strings.Contains(err.Error(), "user:xxxxx@") {
 		t.Errorf("error shows credentials or no URL: %v", err)
+	}
+}
+
+func TestClientNeverPrintsTheKey(t *testing.T) {
+	f := newFake(t)
+	c, _ := f.client(t, TEI, "")
+	if s := fmt.Sprintf("%v %+v %#v", c, c, *c); strings.Contains(s, secret) {
+		t.Errorf("printing the client shows the key: %s", s)
 	}
 }
 
