@@ -33,6 +33,18 @@ func writeJSON(b *strings.Builder, v any, depth int) error {
 		b.WriteString(jsonFloat(x))
 	case float32:
 		b.WriteString(jsonFloat(float64(x)))
+	case []string:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = e
+		}
+		return writeJSON(b, l, depth)
+	case map[string]string:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = e
+		}
+		return writeJSON(b, m, depth)
 	case []any:
 		b.WriteByte('[')
 		for i, e := range x {
@@ -42,15 +54,6 @@ func writeJSON(b *strings.Builder, v any, depth int) error {
 			if err := writeJSON(b, e, depth+1); err != nil {
 				return err
 			}
-		}
-		b.WriteByte(']')
-	case []string:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			JSONString(b, e)
 		}
 		b.WriteByte(']')
 	case map[string]any:

@@ -75,6 +75,10 @@ func TestJSONAndRepr(t *testing.T) {
 	if want := `[{'a': {'c': 'ü'}, 'b': [1, 2.5, None, True], 'md': 'x'}]`; r != want {
 		t.Errorf("Repr = %s, want %s", r, want)
 	}
+	r, err = Repr(map[string]any{"s": []string{"a"}, "m": map[string]string{"k": "v"}})
+	if want := `{'m': {'k': 'v'}, 's': ['a']}`; err != nil || r != want {
+		t.Errorf("Repr = %s, %v, want %s", r, err, want)
+	}
 	if _, err := Repr(map[string]any{"t": struct{}{}}); err == nil || err.Error() != "cannot write a value of type struct {}" {
 		t.Errorf("Repr(struct) error = %v", err)
 	}

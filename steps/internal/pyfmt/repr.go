@@ -80,6 +80,18 @@ func writeRepr(b *strings.Builder, v any, depth int) error {
 		b.WriteString(Str(x))
 	case float64:
 		b.WriteString(Float(x))
+	case []string:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = e
+		}
+		return writeRepr(b, l, depth)
+	case map[string]string:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = e
+		}
+		return writeRepr(b, m, depth)
 	case []any:
 		b.WriteByte('[')
 		for i, e := range x {
