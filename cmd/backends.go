@@ -61,28 +61,9 @@ it (none); wurzel render reports the emulated and dropped features a pipeline us
 // printMatrix prints the capability matrix as aligned text or a Markdown table.
 func printMatrix(w io.Writer, lib *engine.Library, format string) error {
 	features, rows := engine.Matrix(lib.Packs)
-	docs := map[string]string{}
-	for _, f := range engine.Features {
-		docs[f.Name] = f.Doc
-	}
 	switch format {
 	case "markdown":
-		fmt.Fprint(w, "| feature |")
-		for _, p := range lib.Packs {
-			fmt.Fprintf(w, " %s |", p.Name)
-		}
-		fmt.Fprint(w, "\n|---|")
-		for range lib.Packs {
-			fmt.Fprint(w, "---|")
-		}
-		fmt.Fprintln(w)
-		for _, f := range features {
-			fmt.Fprintf(w, "| %s: %s |", f, docs[f])
-			for _, s := range rows[f] {
-				fmt.Fprintf(w, " %s |", s)
-			}
-			fmt.Fprintln(w)
-		}
+		fmt.Fprint(w, engine.MatrixMarkdown(lib.Packs))
 		return nil
 	case "text":
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

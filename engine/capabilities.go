@@ -206,3 +206,31 @@ func (p *Pack) checkCapabilities() error {
 	}
 	return nil
 }
+
+// MatrixMarkdown renders the capability matrix as a Markdown table (the README's backend
+// table is this output).
+func MatrixMarkdown(packs []*Pack) string {
+	features, rows := Matrix(packs)
+	docs := map[string]string{}
+	for _, f := range Features {
+		docs[f.Name] = f.Doc
+	}
+	var b strings.Builder
+	b.WriteString("| feature |")
+	for _, p := range packs {
+		fmt.Fprintf(&b, " %s |", p.Name)
+	}
+	b.WriteString("\n|---|")
+	for range packs {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, f := range features {
+		fmt.Fprintf(&b, "| **%s**: %s |", f, docs[f])
+		for _, s := range rows[f] {
+			fmt.Fprintf(&b, " %s |", s)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
