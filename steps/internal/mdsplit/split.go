@@ -288,24 +288,26 @@ func (s *splitter) cutTokensCtx(blk int, sp span, ctx int) {
 		for k < len(ends) && sp.s+ends[k] <= start {
 			k++
 		}
-		cut := sp.s + ends[min(k+s.opts.MaxTokens-ctx, len(ends))-1]
-		for {
+		// Take as many tokens as fit; a slice tokenized on its own may need a few more
+		// tokens than the same bytes inside the word, so give back tokens until it fits.
+		m := min(k+s.opts.MaxTokens-ctx, len(ends)) - 1
+		cut := start
+		for ; m >= k; m-- {
+			cut = sp.s + ends[m]
 			for cut > start && cut < len(s.text) && !utf8.RuneStart(s.text[cut]) {
-				cut--
+				cut-- // a token may end inside a character
 			}
-			if cut == start {
-				if ctx > 0 { // not even one character fits beside the context: go without
-					s.cutTokensCtx(blk, span{start, sp.e}, 0)
-					return
-				}
-				_, w := utf8.DecodeRuneInString(s.text[start:])
-				cut = start + w
+			if cut > start && ctx+s.dt.count(start, cut) <= s.opts.MaxTokens {
 				break
 			}
-			if ctx+s.dt.count(start, cut) <= s.opts.MaxTokens {
-				break
+		}
+		if m < k { // not even one character fits beside the context
+			if ctx > 0 {
+				s.cutTokensCtx(blk, span{start, sp.e}, 0)
+				return
 			}
-			cut-- // back off one byte and realign
+			_, w := utf8.DecodeRuneInString(s.text[start:])
+			cut = start + w
 		}
 		p := piece{ctxBlock: blk, noCtx: ctx < s.context(blk).tokens, s: start, e: cut,
 			tokens: ctx + s.dt.count(start, cut), first: blk, last: blk}
