@@ -1,7 +1,6 @@
 package mdsplit
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -29,40 +28,6 @@ type block struct {
 	// up is the innermost heading in effect at the block (for a heading: its parent), -1
 	// for none. Following up gives the block's heading path.
 	up int
-}
-
-var (
-	atxRE        = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
-	fenceRE      = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})(.*)$")
-	setextRE     = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
-	breakRE      = regexp.MustCompile(`^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$`)
-	listItemRE   = regexp.MustCompile(`^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)`)
-	tableDelimRE = regexp.MustCompile(`^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$`)
-)
-
-// isListItem reports whether t starts a list item: optional indentation, then - * + or
-// 1 to 9 digits and . or ), then white space or the end of the line.
-func isListItem(t string) bool {
-	i := 0
-	for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
-		i++
-	}
-	switch {
-	case i < len(t) && (t[i] == '-' || t[i] == '*' || t[i] == '+'):
-		i++
-	case i < len(t) && t[i] >= '0' && t[i] <= '9':
-		j := i
-		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-			i++
-		}
-		if i-j > 9 || i == len(t) || t[i] != '.' && t[i] != ')' {
-			return false
-		}
-		i++
-	default:
-		return false
-	}
-	return i == len(t) || t[i] == ' ' || t[i] == '\t'
 }
 
 // line is one line of the text, without its "\n".
@@ -105,7 +70,7 @@ func indent(s string) int {
 
 func isTableStart(lines []line, i int) bool {
 	return i+1 < len(lines) && strings.IndexByte(lines[i].text, '|') >= 0 && strings.IndexByte(lines[i+1].text, '-') >= 0 &&
-		strings.Contains(lines[i+1].text, "-") && tableDelimRE.MatchString(lines[i+1].text) &&
+		strings.Contains(lines[i+1].text, "-") && tableDelimiter(lines[i+1].text) &&
 		(strings.Contains(lines[i+1].text, "|") || strings.Count(strings.TrimSpace(lines[i].text), "|") > 0)
 }
 
@@ -113,8 +78,9 @@ func isTableStart(lines []line, i int) bool {
 func startsBlock(lines []line, i int) bool {
 	t := lines[i].text
 	c := firstChar(t)
-	return c == '#' && atxRE.MatchString(t) || (c == '`' || c == '~') && fenceRE.MatchString(t) ||
-		(c == '-' || c == '*' || c == '_') && breakRE.MatchString(t) ||
+	_, _, atx := atxHeading(t)
+	_, fence := fenceOpen(t)
+	return c == '#' && atx || (c == '`' || c == '~') && fence || (c == '-' || c == '*' || c == '_') && thematicBreak(t) ||
 		(c == '-' || c == '*' || c == '+' || c >= '0' && c <= '9') && isListItem(t) && indent(t) < 4 ||
 		c == '>' || isTableStart(lines, i)
 }
@@ -144,28 +110,22 @@ func parseBlocks(text string) []block {
 		switch {
 		case c < 0 || blank(t):
 			i++
-		case (c == '`' || c == '~') && fenceRE.MatchString(t):
-			m := fenceRE.FindStringSubmatch(t)
-			fence := m[1]
+		case (c == '`' || c == '~') && isFence(t):
+			fence, _ := fenceOpen(t)
 			j := i + 1
-			for ; j < len(lines); j++ {
-				c := strings.TrimLeft(lines[j].text, " ")
-				if indent(lines[j].text) < 4 && strings.HasPrefix(c, fence) &&
-					strings.Trim(strings.TrimRight(c, " \t"), fence[:1]) == "" {
-					break
-				}
+			for j < len(lines) && !fenceClose(lines[j].text, fence) {
+				j++
 			}
 			if j == len(lines) {
 				j-- // unclosed: the fence runs to the end
 			}
 			add(kCode, i, j)
 			i = j + 1
-		case c == '#' && atxRE.MatchString(t):
-			m := atxRE.FindStringSubmatch(t)
+		case c == '#' && isATX(t):
 			b := add(kHeading, i, i)
-			b.level, b.title = len(m[1]), strings.TrimSpace(m[2])
+			b.level, b.title, _ = atxHeading(t)
 			i++
-		case (c == '-' || c == '*' || c == '_') && breakRE.MatchString(t):
+		case (c == '-' || c == '*' || c == '_') && thematicBreak(t):
 			add(kBreak, i, i)
 			i++
 		case isTableStart(lines, i):
@@ -210,7 +170,7 @@ func parseBlocks(text string) []block {
 		default: // paragraph, block quote or HTML, possibly a setext heading
 			j := i + 1
 			for j < len(lines) && !blank(lines[j].text) {
-				if setextRE.MatchString(lines[j].text) && !strings.HasPrefix(strings.TrimLeft(t, " "), ">") {
+				if isSetext(lines[j].text) && !strings.HasPrefix(strings.TrimLeft(t, " "), ">") {
 					break
 				}
 				if startsBlock(lines, j) && !strings.HasPrefix(strings.TrimLeft(lines[j].text, " "), ">") {
@@ -218,13 +178,10 @@ func parseBlocks(text string) []block {
 				}
 				j++
 			}
-			if j < len(lines) && setextRE.MatchString(lines[j].text) && !blank(lines[j].text) &&
+			if j < len(lines) && isSetext(lines[j].text) &&
 				!strings.HasPrefix(strings.TrimLeft(t, " "), ">") {
 				b := add(kHeading, i, j)
-				b.level = 2
-				if strings.Contains(lines[j].text, "=") {
-					b.level = 1
-				}
+				b.level, _ = setextUnderline(lines[j].text)
 				var title []string
 				for k := i; k < j; k++ {
 					title = append(title, strings.TrimSpace(lines[k].text))
@@ -240,6 +197,10 @@ func parseBlocks(text string) []block {
 	setPaths(blocks)
 	return blocks
 }
+
+func isFence(t string) bool  { _, ok := fenceOpen(t); return ok }
+func isATX(t string) bool    { _, _, ok := atxHeading(t); return ok }
+func isSetext(t string) bool { _, ok := setextUnderline(t); return ok }
 
 func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'

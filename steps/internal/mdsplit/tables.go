@@ -51,7 +51,7 @@ func (s *splitter) splitCode(blk int) {
 	b := s.blocks[blk]
 	all := rawLines(s.text, b.start, b.end)
 	open := strings.TrimSpace(s.text[all[0].s:all[0].e])
-	fence := fenceRE.FindStringSubmatch(open)[1]
+	fence, _ := fenceOpen(open)
 	content := all[1:]
 	closing, closingLine := fence, span{-1, -1}
 	if n := len(content); n > 0 {
