@@ -22,7 +22,7 @@ type Tokenizer struct {
 	ranks map[string]uint32
 	// tokens[id] is the byte string of token id.
 	tokens []string
-	cache  sync.Pool // of countCache
+	cache  countCache
 }
 
 var (
@@ -108,12 +108,10 @@ func (t *Tokenizer) Encoding() Encoding { return t.enc }
 
 // Count returns the number of tokens of s.
 func (t *Tokenizer) Count(s string) int {
-	c := t.getCache()
-	defer t.cache.Put(c)
 	n := 0
 	for i := 0; i < len(s); {
 		j := t.next(s, i)
-		n += t.pieceCount(s[i:j], c)
+		n += t.pieceCount(s[i:j])
 		i = j
 	}
 	return n
@@ -122,11 +120,9 @@ func (t *Tokenizer) Count(s string) int {
 // Pieces calls fn for each pre-token of s in order, with its byte offsets and the number of
 // tokens it encodes to; it stops when fn returns false. The sum of the counts is Count(s).
 func (t *Tokenizer) Pieces(s string, fn func(start, end, tokens int) bool) {
-	c := t.getCache()
-	defer t.cache.Put(c)
 	for i := 0; i < len(s); {
 		j := t.next(s, i)
-		if !fn(i, j, t.pieceCount(s[i:j], c)) {
+		if !fn(i, j, t.pieceCount(s[i:j])) {
 			return
 		}
 		i = j
@@ -180,15 +176,18 @@ func (t *Tokenizer) Decode(ids []int) (string, error) {
 }
 
 // pieceCount returns how many tokens one pre-token encodes to.
-func (t *Tokenizer) pieceCount(piece string, c countCache) int {
+func (t *Tokenizer) pieceCount(piece string) int {
 	if len(piece) == 1 {
 		return 1
 	}
 	if _, ok := t.ranks[piece]; ok {
 		return 1
 	}
-	if n, ok := c[piece]; ok {
-		return int(n)
+	cacheable := len(piece) <= maxCachedPiece
+	if cacheable {
+		if n, ok := t.cache.get(piece); ok {
+			return n
+		}
 	}
 	var n int
 	if len(piece) < heapThreshold {
@@ -197,29 +196,47 @@ func (t *Tokenizer) pieceCount(piece string, c countCache) int {
 	} else {
 		n = len(t.merge(piece, nil)) - 1
 	}
-	if len(piece) <= maxCachedPiece {
-		if len(c) >= maxCacheEntries {
-			clear(c)
-		}
-		c[strings.Clone(piece)] = int32(n)
+	if cacheable {
+		t.cache.put(piece, n)
 	}
 	return n
 }
 
-// countCache remembers the token counts of pre-tokens that are not a single token (most
-// words of a text repeat). Each goroutine uses its own, taken from a pool.
-type countCache map[string]int32
+// countCache remembers the token counts of short pre-tokens that are not a single token:
+// most words of a text repeat, and merging is the slow part of counting. It is shared by
+// all goroutines (sharded to keep lock contention low) and bounded.
+type countCache struct {
+	shards [64]struct {
+		mu sync.RWMutex
+		m  map[string]int32
+	}
+}
 
 const (
-	maxCacheEntries = 1 << 16
+	maxShardEntries = 4096 // 256k pre-tokens in all
 	maxCachedPiece  = 64
 )
 
-func (t *Tokenizer) getCache() countCache {
-	if c, ok := t.cache.Get().(countCache); ok {
-		return c
+func shardOf(piece string) int {
+	return (len(piece)*31 + int(piece[0])*7 + int(piece[len(piece)-1])) & 63
+}
+
+func (c *countCache) get(piece string) (int, bool) {
+	sh := &c.shards[shardOf(piece)]
+	sh.mu.RLock()
+	n, ok := sh.m[piece]
+	sh.mu.RUnlock()
+	return int(n), ok
+}
+
+func (c *countCache) put(piece string, n int) {
+	sh := &c.shards[shardOf(piece)]
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= maxShardEntries {
+		sh.m = make(map[string]int32, 64)
 	}
-	return make(countCache)
+	sh.m[strings.Clone(piece)] = int32(n) // a copy, so the cache does not hold the caller's text
+	sh.mu.Unlock()
 }
 
 // merge returns the boundaries of the tokens of piece (0 first, len(piece) last), appended to buf.
