@@ -71,7 +71,7 @@ func RunStep(ctx context.Context, opts Options) (Report, error) {
 	}
 	step, err := t.New(vals)
 	if err != nil {
-		return fail(err)
+		return fail(nameVariables(err, prefix, opts.Unprefixed))
 	}
 
 	dir, err := atomicfile.CreateDir(opts.Output)
@@ -192,4 +192,26 @@ func writeFile(c Codec, path string, d steps.Data) error {
 		return err
 	}
 	return f.Close()
+}
+
+// nameVariables rewrites the problems a step constructor reports about its fields (whose
+// Source is the bare field name, as the step cannot know its prefix) to name the variable:
+// "TOKEN_COUNT_MIN: …" becomes "environment variable SIMPLESPLITTERSTEP__TOKEN_COUNT_MIN: …".
+func nameVariables(err error, prefix string, unprefixed bool) error {
+	var se *settings.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	out := &settings.Error{Problems: make([]settings.Problem, len(se.Problems))}
+	for i, p := range se.Problems {
+		if p.Source != "" && !strings.ContainsAny(p.Source, " :") {
+			name := prefix + "__" + p.Source
+			if unprefixed {
+				name = p.Source
+			}
+			p.Source = "environment variable " + name
+		}
+		out.Problems[i] = p
+	}
+	return out
 }
