@@ -79,23 +79,16 @@ func (l *linter) run(ctx context.Context) error {
 	if lib == nil {
 		return nil
 	}
-	var spec []string
-	if p != nil {
-		spec = p.Spec.Backends
-	}
-	backends, err := SelectBackends(l.cfg.Backends, spec, lib)
-	if err != nil {
-		if p == nil {
-			return nil // the pipeline's problems are reported; its backends are unknown
-		}
-		return err
-	}
 	if p == nil {
 		// Values can still be checked, without spec.backendConfig.
 		empty := &pipeline.Pipeline{File: l.cfg.Pipeline}
 		l.values(&engine.Job{Pipeline: empty, Library: lib, ValueFiles: l.cfg.ValueFiles, Sets: l.cfg.Sets, PipelineName: l.cfg.PipelineName})
 		l.add(Finding{Severity: Info, Rule: RuleCoverage, File: l.cfg.Pipeline, Message: "nothing was rendered: fix the pipeline first", phase: phasePipeline})
 		return nil
+	}
+	backends, err := SelectBackends(l.cfg.Backends, p.Spec.Backends, lib)
+	if err != nil {
+		return err
 	}
 	job := &engine.Job{
 		Pipeline: p, Source: src, Library: lib, Backends: backends,

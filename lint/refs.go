@@ -39,9 +39,9 @@ func keysOf(m *yaml.Node) []string {
 	return out
 }
 
-// missing formats "X refers to a Y that does not exist" with the nearest name.
+// missing formats `job "x", which does not exist in this file` with the nearest name.
 func missing(what, name string, known []string) string {
-	return fmt.Sprintf("%s %q does not exist in this file%s", what, name, suggest.Hint(name, known))
+	return fmt.Sprintf("%s %q, which does not exist in this file%s", what, name, suggest.Hint(name, known))
 }
 
 // stringsOf returns a string or the strings of a list, with their nodes.
@@ -115,7 +115,7 @@ func gitlabRefs(root *yaml.Node) []nameFinding {
 		}
 		job := resolve(kv[1])
 		if s := field(job, "stage"); s != nil && s.Kind == yaml.ScalarNode && !haveStage[s.Value] && !strings.Contains(s.Value, "$") {
-			out = append(out, nameFinding{semdiff.Path{name, "stage"}, s.Line, missing("stage", s.Value, stages) + " (list it under stages:)"})
+			out = append(out, nameFinding{semdiff.Path{name, "stage"}, s.Line, fmt.Sprintf("uses stage %q, which is not listed under stages:%s", s.Value, suggest.Hint(s.Value, stages))})
 		}
 		needs := resolve(field(job, "needs"))
 		if needs == nil || needs.Kind != yaml.SequenceNode {
@@ -167,7 +167,7 @@ func argoRefs(root *yaml.Node) []nameFinding {
 	}
 	var out []nameFinding
 	if e := field(spec, "entrypoint"); e != nil && e.Kind == yaml.ScalarNode && !haveTemplate[e.Value] && field(spec, "workflowTemplateRef") == nil {
-		out = append(out, nameFinding{base.Key("entrypoint"), e.Line, "entrypoint " + missing("template", e.Value, known)})
+		out = append(out, nameFinding{base.Key("entrypoint"), e.Line, "entrypoint names " + missing("template", e.Value, known)})
 	}
 	for i, t := range templates {
 		tasks := field(field(t, "dag"), "tasks")
@@ -186,7 +186,7 @@ func argoRefs(root *yaml.Node) []nameFinding {
 		for j, task := range tasks.Content {
 			p := tp.Index(j)
 			if tn := field(task, "template"); tn != nil && tn.Kind == yaml.ScalarNode && !haveTemplate[tn.Value] && !strings.Contains(tn.Value, "{{") {
-				out = append(out, nameFinding{p.Key("template"), tn.Line, "task template " + missing("template", tn.Value, known)})
+				out = append(out, nameFinding{p.Key("template"), tn.Line, "uses " + missing("template", tn.Value, known)})
 			}
 			if d := field(task, "depends"); d != nil && d.Kind == yaml.ScalarNode {
 				for _, m := range dependsNameRE.FindAllString(d.Value, -1) {
@@ -198,7 +198,7 @@ func argoRefs(root *yaml.Node) []nameFinding {
 			}
 			for _, d := range stringsOf(field(task, "dependencies")) {
 				if !haveTask[d.Value] {
-					out = append(out, nameFinding{p.Key("dependencies"), d.Line, "dependencies: " + missing("task", d.Value, names)})
+					out = append(out, nameFinding{p.Key("dependencies"), d.Line, "depends on " + missing("task", d.Value, names)})
 				}
 			}
 			walkStrings(task, p, "", func(sp semdiff.Path, _ string, n *yaml.Node) {

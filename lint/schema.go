@@ -198,9 +198,11 @@ func leaves(e *jsonschema.ValidationError, root any) []*jsonschema.ValidationErr
 	causes := e.Causes
 	switch e.ErrorKind.(type) {
 	case *kind.OneOf, *kind.AnyOf:
-		if obj, ok := valueAt(root, e.InstanceLocation).(map[string]any); ok && len(obj) > 0 {
-			causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !rejectsAll(c, e.InstanceLocation, len(obj)) })
-			causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !discriminated(c, e.InstanceLocation) })
+		loc := e.InstanceLocation
+		causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !wrongType(c, loc) })
+		if obj, ok := valueAt(root, loc).(map[string]any); ok && len(obj) > 0 {
+			causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !rejectsAll(c, loc, len(obj)) })
+			causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !discriminated(c, loc) })
 		}
 	}
 	var out []*jsonschema.ValidationError
@@ -222,6 +224,20 @@ func keep(errs []*jsonschema.ValidationError, ok func(*jsonschema.ValidationErro
 		return errs
 	}
 	return kept
+}
+
+// wrongType reports whether a branch fails because the value at loc has another type: the
+// branch describes another shape (retry: 7 against the {max, when} form).
+func wrongType(e *jsonschema.ValidationError, loc []string) bool {
+	if _, ok := e.ErrorKind.(*kind.Type); ok && slices.Equal(e.InstanceLocation, loc) {
+		return true
+	}
+	for _, c := range e.Causes {
+		if slices.Equal(c.InstanceLocation, loc) && wrongType(c, loc) {
+			return true
+		}
+	}
+	return false
 }
 
 // discriminated reports whether a branch fails because a property of the object at loc has

@@ -113,7 +113,7 @@ func countLines(b []byte) int {
 // line passed through secret.MaskText. skipA and skipB are the lengths of headers stripped
 // from the texts, so that line numbers count from the top of the files.
 func LineDiff(a, b []byte, skipA, skipB int) string {
-	la, lb := difflib.SplitLines(string(a)), difflib.SplitLines(string(b))
+	la, lb := splitLines(a), splitLines(b)
 	m := difflib.NewMatcher(la, lb)
 	offA, offB := 0, 0
 	if skipA > 0 {
@@ -156,7 +156,14 @@ func span(start, n int) string {
 
 func writeLines(sb *strings.Builder, prefix string, lines []string) {
 	for _, l := range lines {
-		l = strings.TrimSuffix(l, "\n")
 		sb.WriteString(prefix + secret.MaskText(l) + "\n")
 	}
+}
+
+// splitLines splits text into lines without their line breaks.
+func splitLines(b []byte) []string {
+	if len(b) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pmezard/go-difflib/difflib"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wurzel-dev/wurzel/engine"
@@ -225,8 +224,7 @@ func (f *FileDiff) bodyLines() []line {
 		out = append(out, changeLines(c)...)
 	}
 	if f.Unified != "" {
-		for _, l := range difflib.SplitLines(f.Unified) {
-			l = strings.TrimSuffix(l, "\n")
+		for _, l := range strings.Split(strings.TrimSuffix(f.Unified, "\n"), "\n") {
 			out = append(out, line{kindOf(l), l})
 		}
 	}

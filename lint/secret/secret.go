@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -112,7 +113,7 @@ func shapeOf(v string) (what, match string) {
 		}
 	}
 	for _, m := range urlPasswordRE.FindAllStringSubmatch(v, -1) {
-		if !IsReference(m[1]) {
+		if !IsReference(m[1]) && m[1] != Masked {
 			return "a URL with a password", m[1]
 		}
 	}
@@ -201,10 +202,17 @@ func Mask(key string, v any) any {
 	return v
 }
 
-// assignRE finds NAME=VALUE (shell, argv; no spaces around =) and NAME: VALUE ("KEY": "v"
-// in Python, KEY: v in YAML text) inside text: group 1 is the name, group 2 the value, quoted
-// or up to a separator. Values that open a structure ({, [) are not literals.
-var assignRE = regexp.MustCompile(`(?:^|[^A-Za-z0-9_$.{}-])([A-Za-z_][A-Za-z0-9_.-]*)(?:=|["']?:[ \t]+)('[^']*'|"(?:[^"\\]|\\.)*"|[^\s'",;)}\]{\[][^\s'",;)}\]]*)`)
+// assignValue is the value of an assignment: quoted, an expression, or up to a separator.
+// Values that open a structure ({, [) are not literals.
+const assignValue = `('[^']*'|"(?:[^"\\]|\\.)*"|\$\{\{.*?\}\}|\{\{.*?\}\}|[^\s'",;)}\]{\[][^\s'",;)}\]]*)`
+
+var (
+	// eqRE finds NAME=VALUE (shell, argv; no spaces around =).
+	eqRE = regexp.MustCompile(`(?:^|[^A-Za-z0-9_$.{}-])([A-Za-z_][A-Za-z0-9_.-]*)=` + assignValue)
+	// colonRE finds NAME: VALUE at the start of a line or after { or , ("KEY": "v" in Python
+	// and JSON, KEY: v in YAML text), not in prose.
+	colonRE = regexp.MustCompile(`(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?:[ \t]+` + assignValue)
+)
 
 // Assignment is one NAME=VALUE found in text; Start and End delimit the value (quotes
 // included) in the text.
@@ -213,10 +221,18 @@ type Assignment struct {
 	Start, End  int
 }
 
-// Assignments returns the NAME=VALUE and NAME: VALUE pairs of a text, values unquoted.
+// Assignments returns the NAME=VALUE and NAME: VALUE pairs of a text, values unquoted, in
+// the order they appear.
 func Assignments(text string) []Assignment {
+	out := assignments(colonRE, text)
+	out = append(out, assignments(eqRE, text)...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+func assignments(re *regexp.Regexp, text string) []Assignment {
 	var out []Assignment
-	for _, m := range assignRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 		raw := text[m[4]:m[5]]
 		v := raw
 		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
@@ -249,18 +265,20 @@ func MaskText(text string) string {
 		text = s.re.ReplaceAllString(text, Masked)
 	}
 	text = replaceGroup(urlPasswordRE, text, func(pw string) bool { return !IsReference(pw) })
-	as := Assignments(text)
-	for i := len(as) - 1; i >= 0; i-- {
-		a := as[i]
-		if a.Value == Masked || Check(a.Name, a.Value).Verdict == None {
-			continue
+	for _, re := range []*regexp.Regexp{colonRE, eqRE} {
+		as := assignments(re, text)
+		for i := len(as) - 1; i >= 0; i-- {
+			a := as[i]
+			if strings.Contains(a.Value, Masked) || Check(a.Name, a.Value).Verdict == None {
+				continue
+			}
+			raw := text[a.Start:a.End]
+			repl := Masked
+			if len(raw) >= 2 && (raw[0] == '\'' || raw[0] == '"') && raw[len(raw)-1] == raw[0] {
+				repl = raw[:1] + Masked + raw[:1]
+			}
+			text = text[:a.Start] + repl + text[a.End:]
 		}
-		raw := text[a.Start:a.End]
-		repl := Masked
-		if len(raw) >= 2 && (raw[0] == '\'' || raw[0] == '"') && raw[len(raw)-1] == raw[0] {
-			repl = raw[:1] + Masked + raw[:1]
-		}
-		text = text[:a.Start] + repl + text[a.End:]
 	}
 	return text
 }
