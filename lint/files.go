@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -74,4 +75,22 @@ func (l *linter) file(f engine.File) {
 	default:
 		l.textSecrets(base, f.Body)
 	}
+}
+
+// File checks one file as lint checks a rendered output of that name: YAML against the
+// schema its name or kind selects, names, references and literal secrets; Python for
+// structure. It is for files wurzel does not render, such as CI configurations written by
+// hand (name them by where they live: .github/workflows/review.yml).
+func File(name string, body []byte) []Finding {
+	l := &linter{report: &Report{}, secrets: map[string]bool{}}
+	format := "text"
+	switch {
+	case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+		format = "yaml"
+	case strings.HasSuffix(name, ".py"):
+		format = "python"
+	}
+	l.file(engine.File{Path: name, Body: body, Format: format})
+	l.report.sort()
+	return l.report.Findings
 }

@@ -158,6 +158,8 @@ func TestSchemas(t *testing.T) {
 			"on:\n  schedule:\n    - {cron: '0 1 * * *', timezone: Europe/Berlin}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps: [{run: x}]\n", schemas.GitHubWorkflow, nil},
 		{"github typo", ".github/workflows/a.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    step: []\n", schemas.GitHubWorkflow,
 			[]string{"5 jobs.a.step /jobs/a/step: additional properties 'step' not allowed (GitHub workflow schema)"}},
+		{"github misspelt job key: a normal job with one error", ".github/workflows/a.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    timeout-minutez: 5\n    steps: [{run: x}]\n", schemas.GitHubWorkflow,
+			[]string{"5 jobs.a.timeout-minutez /jobs/a/timeout-minutez: additional properties 'timeout-minutez' not allowed (GitHub workflow schema)"}},
 		{"gitlab", ".gitlab-ci.yml", "a:\n  script: [x]\n  retry: 7\n", schemas.GitLabCI,
 			[]string{"3 a.retry /a/retry: maximum: got 7, want 2 (GitLab CI schema)"}},
 		{"argo kind chosen by kind", "argo/workflow.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: a-}\nspec:\n  entrypoint: m\n  templates:\n    - name: m\n      containr: {image: x}\n", schemas.Argo,

@@ -192,6 +192,14 @@ func pointAt(e *jsonschema.ValidationError) []string {
 // failed oneOf or anyOf, those that reject every property of the object are left out
 // (unless all do): they describe another shape, not the one the author meant.
 func leaves(e *jsonschema.ValidationError, root any) []*jsonschema.ValidationError {
+	return leavesOf(e, root, map[*jsonschema.ValidationError][]*jsonschema.ValidationError{})
+}
+
+// leavesOf is leaves with a memo, so that nested oneOf branches are walked once.
+func leavesOf(e *jsonschema.ValidationError, root any, memo map[*jsonschema.ValidationError][]*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if ls, ok := memo[e]; ok {
+		return ls
+	}
 	if len(e.Causes) == 0 {
 		return []*jsonschema.ValidationError{e}
 	}
@@ -204,11 +212,13 @@ func leaves(e *jsonschema.ValidationError, root any) []*jsonschema.ValidationErr
 			causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !rejectsAll(c, loc, len(obj)) })
 			causes = keep(causes, func(c *jsonschema.ValidationError) bool { return !discriminated(c, loc) })
 		}
+		causes = closest(causes, root, memo)
 	}
 	var out []*jsonschema.ValidationError
 	for _, c := range causes {
-		out = append(out, leaves(c, root)...)
+		out = append(out, leavesOf(c, root, memo)...)
 	}
+	memo[e] = out
 	return out
 }
 
@@ -224,6 +234,33 @@ func keep(errs []*jsonschema.ValidationError, ok func(*jsonschema.ValidationErro
 		return errs
 	}
 	return kept
+}
+
+// closest keeps the branches of a failed oneOf or anyOf that come nearest to matching:
+// those whose errors reach deepest into the document, and of those, the ones with the fewest
+// errors (a job with a misspelt key is a normal job with one error, not a reusable-workflow
+// call missing uses:).
+func closest(branches []*jsonschema.ValidationError, root any, memo map[*jsonschema.ValidationError][]*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	type score struct{ depth, errs int }
+	scores := make([]score, len(branches))
+	best := score{-1, 0}
+	for i, b := range branches {
+		ls := leavesOf(b, root, memo)
+		for _, l := range ls {
+			scores[i].depth = max(scores[i].depth, len(l.InstanceLocation))
+		}
+		scores[i].errs = len(ls)
+		if s := scores[i]; s.depth > best.depth || (s.depth == best.depth && s.errs < best.errs) {
+			best = s
+		}
+	}
+	var out []*jsonschema.ValidationError
+	for i, b := range branches {
+		if scores[i] == best {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // wrongType reports whether a branch fails because the value at loc has another type: the
