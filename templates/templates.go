@@ -10,5 +10,5 @@ import "embed"
 
 // FS holds the packs.
 //
-//go:embed all:_common all:argo all:dvc all:github-actions all:gitlab-ci all:k8s-cronjob
+//go:embed all:_common all:airflow all:argo all:dvc all:github-actions all:gitlab-ci all:k8s-cronjob
 var FS embed.FS
