@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"errors"
+	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -77,6 +79,13 @@ one, 2 for invalid flags or an unknown backend.`,
 func (o *lintOptions) run(c *cobra.Command) error {
 	if o.format != "text" && o.format != "json" {
 		return invalidf("unknown format %q: want text or json", o.format)
+	}
+	if f, err := os.Open(o.pipeline); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return invalidf("reading pipeline: %v (give the pipeline with -p FILE)", err)
+		}
+	} else {
+		f.Close()
 	}
 	b := Build()
 	report, err := lint.Run(c.Context(), lint.Config{

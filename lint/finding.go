@@ -97,6 +97,9 @@ func (f Finding) String() string {
 	return b.String()
 }
 
+// rank orders severities, most severe first.
+var rank = map[Severity]int{Error: 0, Warning: 1, Info: 2}
+
 // Report is the outcome of a lint run.
 type Report struct {
 	Findings []Finding
@@ -132,6 +135,8 @@ func (r *Report) sort() {
 			return a.Line < b.Line
 		case a.Column != b.Column:
 			return a.Column < b.Column
+		case a.Severity != b.Severity:
+			return rank[a.Severity] < rank[b.Severity]
 		}
 		return a.Message < b.Message
 	})

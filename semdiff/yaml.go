@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"sort"
 	"strconv"
@@ -444,7 +445,8 @@ func (d *differ) lcs(a, b []*yaml.Node) [][2]int {
 
 func (d *differ) equal(a, b *yaml.Node) bool { return d.key(a) == d.key(b) }
 
-// key is a canonical text of a value: mappings with sorted keys, scalars by type and value.
+// key identifies a value by its meaning: a hash over mappings with sorted keys, lists in
+// order and scalars by type and value, built from the children's keys (each computed once).
 func (d *differ) key(n *yaml.Node) string {
 	n = yamlx.Resolve(n)
 	if n == nil {
@@ -453,39 +455,30 @@ func (d *differ) key(n *yaml.Node) string {
 	if k, ok := d.canon[n]; ok {
 		return k
 	}
-	var b strings.Builder
-	canonical(&b, n)
-	k := b.String()
-	d.canon[n] = k
-	return k
-}
-
-func canonical(b *strings.Builder, n *yaml.Node) {
-	n = yamlx.Resolve(n)
+	h := fnv.New128a()
 	switch n.Kind {
 	case yaml.MappingNode:
 		pairs := yamlx.Mapping(n)
 		sort.Slice(pairs, func(i, j int) bool { return pairs[i][0].Value < pairs[j][0].Value })
-		b.WriteByte('{')
+		h.Write([]byte{'{'})
 		for _, kv := range pairs {
-			b.WriteString(strconv.Quote(kv[0].Value))
-			b.WriteByte(':')
-			canonical(b, kv[1])
-			b.WriteByte(',')
+			fmt.Fprintf(h, "%d:%s", len(kv[0].Value), kv[0].Value)
+			h.Write([]byte(d.key(kv[1])))
 		}
-		b.WriteByte('}')
 	case yaml.SequenceNode:
-		b.WriteByte('[')
+		h.Write([]byte{'['})
 		for _, c := range n.Content {
-			canonical(b, c)
-			b.WriteByte(',')
+			h.Write([]byte(d.key(c)))
 		}
-		b.WriteByte(']')
 	case yaml.ScalarNode:
-		b.WriteString(scalarKey(n))
+		h.Write([]byte{'='})
+		h.Write([]byte(scalarKey(n)))
 	default:
-		b.WriteString("?")
+		h.Write([]byte{'?'})
 	}
+	k := string(h.Sum(nil))
+	d.canon[n] = k
+	return k
 }
 
 // scalarKey is a scalar's type and value: 0x10 and 16 are the same integer, '-o' and -o the
