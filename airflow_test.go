@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -133,10 +134,7 @@ func airflowRenderFile(t *testing.T, pl, vals map[string]any) (engine.File, engi
 	if err != nil {
 		return engine.File{}, engine.Data{}, err
 	}
-	lib, err := engine.Load(templates.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := airflowLibrary(t)
 	job := &engine.Job{Pipeline: p, Library: lib, Backends: []string{"airflow"}, ValueFiles: []string{valPath},
 		Version: goldenVersion, Image: "ghcr.io/wurzel-dev/wurzel:latest"}
 	res, err := job.Run(context.Background())
@@ -151,8 +149,26 @@ func airflowRenderFile(t *testing.T, pl, vals map[string]any) (engine.File, engi
 	return res.Files[0], data, nil
 }
 
+var (
+	airflowLibOnce sync.Once
+	airflowLib     *engine.Library
+	airflowLibErr  error
+)
+
+// airflowLibrary loads the embedded packs once: their templates are parsed on first use.
+func airflowLibrary(t *testing.T) *engine.Library {
+	t.Helper()
+	airflowLibOnce.Do(func() { airflowLib, airflowLibErr = engine.Load(templates.FS) })
+	if airflowLibErr != nil {
+		t.Fatal(airflowLibErr)
+	}
+	return airflowLib
+}
+
 // pyDAG is what airflowInspect reads from a DAG file.
 type pyDAG struct {
+	// Error is Python's syntax error, if the file does not parse.
+	Error string   `json:"error"`
 	Shape []string `json:"shape"`
 	// Assign holds the module's top-level assignments (ENV, POD, WORKDIR, …) as values.
 	Assign map[string]any `json:"assign"`
@@ -220,58 +236,78 @@ def value(n):
 def plain(v):
     return v["literal"] if isinstance(v, dict) and "literal" in v else v
 
-src = open(sys.argv[1], encoding="utf-8").read()
-tree = ast.parse(src)
-out = {"shape": shape(tree), "assign": {}, "dag": {}, "tasks": {}, "unknown": [], "jinja": []}
-templated = []
-for node in tree.body:
-    if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-        out["assign"][node.targets[0].id] = value(node.value)
-    if isinstance(node, ast.With):
-        call = node.items[0].context_expr
-        out["dag"] = value(call)["kwargs"]
-        out["unknown"] += ["DAG." + k for k in out["dag"] if k not in DAG]
-        for st in node.body:
-            if isinstance(st, ast.Assign) and isinstance(st.value, ast.Call):
-                v = value(st.value)
-                kw = v["kwargs"]
-                allowed = BASE | (KPO if v["call"] == "KubernetesPodOperator" else BASH)
-                out["unknown"] += [v["call"] + "." + k for k in kw if k not in allowed and k != "**"]
-                out["tasks"][kw["task_id"]] = v
-                if "bash_command" in kw:
-                    templated.append(kw["bash_command"])
-                if isinstance(kw.get("image"), str):
-                    templated.append(kw["image"])
-pod = out["assign"].get("POD")
-if pod:
-    out["unknown"] += ["POD." + k for k in pod["kwargs"] if k not in KPO]
-    for field in ("annotations", "labels", "node_selector"):
-        templated += [x for x in pod["kwargs"].get(field, {}).values() if isinstance(x, str)]
-if isinstance(out["assign"].get("WORKDIR"), str):
-    templated.append(out["assign"]["WORKDIR"])
+def inspect(path):
+    try:
+        tree = ast.parse(open(path, encoding="utf-8").read())
+    except SyntaxError as e:
+        return {"error": f"line {e.lineno}: {e.msg}"}
+    out = {"shape": shape(tree), "assign": {}, "dag": {}, "tasks": {}, "unknown": [], "jinja": []}
+    templated = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            out["assign"][node.targets[0].id] = value(node.value)
+        if isinstance(node, ast.With):
+            call = node.items[0].context_expr
+            out["dag"] = value(call)["kwargs"]
+            out["unknown"] += ["DAG." + k for k in out["dag"] if k not in DAG]
+            for st in node.body:
+                if isinstance(st, ast.Assign) and isinstance(st.value, ast.Call):
+                    v = value(st.value)
+                    kw = v["kwargs"]
+                    allowed = BASE | (KPO if v["call"] == "KubernetesPodOperator" else BASH)
+                    out["unknown"] += [v["call"] + "." + k for k in kw if k not in allowed and k != "**"]
+                    out["tasks"][kw["task_id"]] = v
+                    if "bash_command" in kw:
+                        templated.append(kw["bash_command"])
+                    if isinstance(kw.get("image"), str):
+                        templated.append(kw["image"])
+    pod = out["assign"].get("POD")
+    if pod:
+        out["unknown"] += ["POD." + k for k in pod["kwargs"] if k not in KPO]
+        for field in ("annotations", "labels", "node_selector"):
+            templated += [x for x in pod["kwargs"].get(field, {}).values() if isinstance(x, str)]
+    if isinstance(out["assign"].get("WORKDIR"), str):
+        templated.append(out["assign"]["WORKDIR"])
+    out["jinja"] = None if jinja is None else [s for s in templated if jinja.from_string(s).render() != s]
+    return out
+
 try:
     import jinja2.sandbox
-    env = jinja2.sandbox.SandboxedEnvironment(cache_size=0)
-    out["jinja"] = [s for s in templated if env.from_string(s).render() != s]
+    jinja = jinja2.sandbox.SandboxedEnvironment(cache_size=0)  # Airflow's default environment
 except ImportError:
-    out["jinja"] = None
-print(json.dumps(out))
+    jinja = None
+print(json.dumps([inspect(p) for p in sys.argv[1:]]))
 `
 
 func inspectDAG(t *testing.T, body []byte) pyDAG {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "dag.py")
-	if err := os.WriteFile(f, body, 0o644); err != nil {
-		t.Fatal(err)
+	d := inspectDAGs(t, [][]byte{body})[0]
+	if d.Error != "" {
+		t.Fatalf("the DAG file does not parse: %s\n%s", d.Error, body)
 	}
-	out, err := exec.Command("python3", "-c", airflowInspect, f).Output()
+	return d
+}
+
+// inspectDAGs runs airflowInspect once over several DAG files.
+func inspectDAGs(t *testing.T, bodies [][]byte) []pyDAG {
+	t.Helper()
+	dir := t.TempDir()
+	var files []string
+	for i, b := range bodies {
+		f := filepath.Join(dir, fmt.Sprintf("dag%d.py", i))
+		if err := os.WriteFile(f, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	out, err := exec.Command("python3", append([]string{"-c", airflowInspect}, files...)...).Output()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("python3 cannot read the DAG file: %v\n%s\n%s", err, ee.Stderr, body)
+			t.Fatalf("python3 cannot read a DAG file: %v\n%s", err, ee.Stderr)
 		}
 		t.Fatal(err)
 	}
-	var d pyDAG
+	var d []pyDAG
 	if err := json.Unmarshal(out, &d); err != nil {
 		t.Fatal(err)
 	}
@@ -336,29 +372,44 @@ func TestAirflowHostileValues(t *testing.T) {
 	hasBash := exec.Command("bash", "-c", "true").Run() == nil
 	for _, c := range []airflowCase{{"kubernetes", "2"}, {"kubernetes", "3"}, {"bash", "2"}, {"bash", "3"}} {
 		t.Run(c.operator+"-"+c.version, func(t *testing.T) {
-			benignBody, _, err := airflowRender(t, airflowPipeline("benign"), airflowValues(c, "benign"))
+			bodies := make([][]byte, len(airflowHostile)+1)
+			datas := make([]engine.Data, len(airflowHostile)+1)
+			var err error
+			bodies[0], _, err = airflowRender(t, airflowPipeline("benign"), airflowValues(c, "benign"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			benign := inspectDAG(t, benignBody)
+			for i, s := range airflowHostile {
+				bodies[i+1], datas[i+1], err = airflowRender(t, airflowPipeline(s), airflowValues(c, s))
+				if err != nil {
+					t.Fatalf("hostile[%d] %q: %v", i, s, err)
+				}
+			}
+			dags := inspectDAGs(t, bodies)
+			benign := dags[0]
 			if len(benign.Unknown) > 0 {
 				t.Errorf("keyword arguments the operators and DAG do not take: %v", benign.Unknown)
 			}
+			if benign.Jinja == nil {
+				t.Log("jinja2 is not installed: templated strings are not rendered to compare")
+			}
+			if benign.Error != "" {
+				t.Fatalf("the benign DAG file does not parse: %s\n%s", benign.Error, bodies[0])
+			}
 			for i, s := range airflowHostile {
-				body, data, err := airflowRender(t, airflowPipeline(s), airflowValues(c, s))
-				if err != nil {
-					t.Errorf("hostile[%d] %q: %v", i, s, err)
+				d := dags[i+1]
+				if d.Error != "" {
+					t.Errorf("hostile[%d] %q breaks the DAG file: %s\n%s", i, s, d.Error, bodies[i+1])
 					continue
 				}
-				d := inspectDAG(t, body)
 				if !reflect.DeepEqual(d.Shape, benign.Shape) {
-					t.Errorf("hostile[%d] %q changes the structure of the DAG file:\n%s", i, s, body)
+					t.Errorf("hostile[%d] %q changes the structure of the DAG file:\n%s", i, s, bodies[i+1])
 					continue
 				}
 				if len(d.Jinja) > 0 {
 					t.Errorf("hostile[%d] %q: Jinja would change these templated strings: %q", i, s, d.Jinja)
 				}
-				checkAirflowMeaning(t, fmt.Sprintf("hostile[%d]", i), c, s, d, data, hasBash)
+				checkAirflowMeaning(t, fmt.Sprintf("hostile[%d]", i), c, s, d, datas[i+1], hasBash)
 			}
 		})
 	}
