@@ -66,6 +66,8 @@ type linter struct {
 	secrets map[string]bool
 	// masks are the --set layer names with secret values masked, by their raw name.
 	masks map[string]string
+	// user are the values layers above the pack defaults, lowest first.
+	user []*values.Layer
 }
 
 func (l *linter) add(f Finding) {
@@ -299,6 +301,7 @@ func (l *linter) values(job *engine.Job) values.Values {
 	for _, layer := range user {
 		l.valueSecrets(layer)
 	}
+	l.user = user
 	return merged
 }
 
@@ -322,8 +325,8 @@ func (l *linter) render(ctx context.Context, job *engine.Job, p *engine.Pack, me
 		for _, f := range findingsOf(check.err, check.rule, phasePipeline) {
 			f.Backend = p.Name
 			if f.File == "" {
-				f.File = job.Pipeline.File
 				f.Message = strings.TrimPrefix(f.Message, p.Name+": ")
+				l.place(&f, job.Pipeline.File)
 			}
 			l.add(f)
 		}
@@ -350,6 +353,32 @@ func (l *linter) render(ctx context.Context, job *engine.Job, p *engine.Pack, me
 			Message: strings.TrimPrefix(c.String(), p.Name+": "), phase: phasePipeline})
 	}
 	return files
+}
+
+// place finds where a message without a position points: "FILE:LINE: …" at its start, or
+// a values path ("argo.container.env.X holds …") set by a values layer; else the pipeline.
+func (l *linter) place(f *Finding, pipelineFile string) {
+	if m := warningRE.FindStringSubmatch(f.Message); m != nil {
+		f.File, f.Message = m[1], m[3]
+		f.Line, _ = strconv.Atoi(m[2])
+		return
+	}
+	f.File = pipelineFile
+	key, _, ok := strings.Cut(f.Message, " ")
+	if !ok {
+		return
+	}
+	path, err := values.ParsePath(key)
+	if err != nil {
+		return
+	}
+	for i := len(l.user) - 1; i >= 0; i-- {
+		if _, set := l.user[i].Values.Lookup(path); set {
+			pos := l.user[i].Pos(path)
+			f.File, f.Line, f.Column = pos.File, pos.Line, pos.Col
+			return
+		}
+	}
 }
 
 var (

@@ -171,6 +171,16 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
+			name: "expressions the target would evaluate, at the values line and the step",
+			files: map[string]string{"pipeline.yaml": strings.Replace(examplePipeline, "./docs", "'{{workflow.name}}'", 1),
+				"values.yaml": "argo:\n  container:\n    env:\n      GREETING: '{{workflow.name}}'\n"},
+			cfg: Config{ValueFiles: []string{"values.yaml"}, Backends: []string{"argo"}},
+			want: []string{
+				`pipeline.yaml:8: error: step "source": setting FOLDER_PATH holds "{{", which Argo Workflows evaluates as an expression; remove it, or if you mean an expression add "steps.source.settings.FOLDER_PATH" to argo.allowExpressions [argo expressions]`,
+				`values.yaml:4:7: error: argo.container.env.GREETING holds "{{", which Argo Workflows evaluates as an expression; remove it, or if you mean an expression add "container.env.GREETING" to argo.allowExpressions [argo expressions]`,
+			},
+		},
+		{
 			name: "a pipeline with problems is reported and nothing is rendered",
 			files: map[string]string{"pipeline.yaml": strings.Replace(examplePipeline, "dependsOn: [source]", "dependsOn: [sourc]", 1),
 				"values.yaml": "argo: {namespce: x}\n"},
