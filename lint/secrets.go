@@ -73,8 +73,11 @@ func walkValues(v any, p values.Path, key string, fn func(values.Path, string, s
 		name, _ := t["name"].(string)
 		for _, k := range keys {
 			child := k
-			if k == "value" && name != "" {
+			switch {
+			case k == "value" && name != "":
 				child = name
+			case k == "value" && key != "":
+				child = key
 			}
 			walkValues(t[k], append(append(values.Path{}, p...), k), child, fn)
 		}

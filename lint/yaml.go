@@ -106,8 +106,11 @@ func walkStrings(n *yaml.Node, p semdiff.Path, key string, fn func(p semdiff.Pat
 		for _, kv := range mapping(n) {
 			k := kv[0].Value
 			childKey := k
-			if k == "value" && name != "" {
-				childKey = name
+			switch {
+			case k == "value" && name != "":
+				childKey = name // {name: X, value: Y}: Kubernetes env
+			case k == "value" && key != "":
+				childKey = key // X: {value: Y}: GitLab variables
 			}
 			walkStrings(kv[1], p.Key(k), childKey, fn)
 		}

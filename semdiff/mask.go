@@ -30,7 +30,7 @@ func masked(n *yaml.Node, key string) *yaml.Node {
 	case yaml.MappingNode:
 		for _, kv := range yamlx.Mapping(n) {
 			k := kv[0].Value
-			c.Content = append(c.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, masked(kv[1], childKey(n, k)))
+			c.Content = append(c.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, masked(kv[1], childKey(n, k, key)))
 		}
 	case yaml.SequenceNode:
 		for _, it := range n.Content {
@@ -98,7 +98,7 @@ func oneLine(n *yaml.Node, key string) (string, bool) {
 			if v.Kind != yaml.ScalarNode || strings.Contains(v.Value, "\n") {
 				return "", false
 			}
-			items = append(items, inline(kv[0], "")+": "+inline(v, childKey(n, kv[0].Value)))
+			items = append(items, inline(kv[0], "")+": "+inline(v, childKey(n, kv[0].Value, key)))
 		}
 		s := "{" + strings.Join(items, ", ") + "}"
 		return s, len(s) <= maxOneLine

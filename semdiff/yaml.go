@@ -231,7 +231,7 @@ func (d *differ) node(p Path, key string, a, b *yaml.Node) {
 	}
 	switch a.Kind {
 	case yaml.MappingNode:
-		d.mapping(p, a, b)
+		d.mapping(p, key, a, b)
 	case yaml.SequenceNode:
 		d.sequence(p, key, a.Content, b.Content)
 	default:
@@ -239,7 +239,7 @@ func (d *differ) node(p Path, key string, a, b *yaml.Node) {
 	}
 }
 
-func (d *differ) mapping(p Path, a, b *yaml.Node) {
+func (d *differ) mapping(p Path, key string, a, b *yaml.Node) {
 	pa, pb := yamlx.Mapping(a), yamlx.Mapping(b)
 	old := make(map[string]*yaml.Node, len(pa))
 	for _, kv := range pa {
@@ -257,7 +257,7 @@ func (d *differ) mapping(p Path, a, b *yaml.Node) {
 	}
 	for _, kv := range pb {
 		k := kv[0].Value
-		name := childKey(b, k)
+		name := childKey(b, k, key)
 		if ov, ok := old[k]; ok {
 			d.node(p.Key(k), name, ov, kv[1])
 			continue
@@ -269,7 +269,7 @@ func (d *differ) mapping(p Path, a, b *yaml.Node) {
 	}
 	for _, kv := range pa {
 		if k := kv[0].Value; removed[k] {
-			d.add(Change{Kind: Removed, Path: p.Key(k), Old: yamlx.Resolve(kv[1]), Key: childKey(a, k)})
+			d.add(Change{Kind: Removed, Path: p.Key(k), Old: yamlx.Resolve(kv[1]), Key: childKey(a, k, key)})
 		}
 	}
 }
@@ -296,22 +296,26 @@ func (d *differ) moved(p Path, k string, v *yaml.Node, old map[string]*yaml.Node
 	for _, kv := range inner {
 		ik := kv[0].Value
 		if !removed[ik] {
-			d.add(Change{Kind: Added, Path: dst.Key(ik), New: yamlx.Resolve(kv[1]), Key: childKey(v, ik)})
+			d.add(Change{Kind: Added, Path: dst.Key(ik), New: yamlx.Resolve(kv[1]), Key: childKey(v, ik, k)})
 			continue
 		}
 		removed[ik] = false
 		d.add(Change{Kind: Moved, Path: dst.Key(ik), From: p.Key(ik), Key: ik})
-		d.node(dst.Key(ik), childKey(v, ik), old[ik], kv[1])
+		d.node(dst.Key(ik), childKey(v, ik, k), old[ik], kv[1])
 	}
 	return true
 }
 
-// childKey is the name the value of key in mapping m goes by: the key, except for the value
-// of a {name: X, value: Y} item, which goes by X.
-func childKey(m *yaml.Node, key string) string {
+// childKey is the name the value of key in mapping m goes by: the key, except for "value",
+// which goes by the item's name ({name: X, value: Y}, Kubernetes env) or else by the name
+// of the mapping itself (X: {value: Y, expand: false}, GitLab variables).
+func childKey(m *yaml.Node, key, parent string) string {
 	if key == "value" {
 		if name := scalarAt(m, "name"); name != "" {
 			return name
+		}
+		if parent != "" {
+			return parent
 		}
 	}
 	return key

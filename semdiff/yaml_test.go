@@ -64,6 +64,12 @@ func TestYAML(t *testing.T) {
 			want: []string{"~ env[0].value: *** → ***", "~ env[1].value: ${{ secrets.A }} → ${{ secrets.B }}"},
 		},
 		{
+			name: "GitLab variables go by their name",
+			old:  "variables:\n  DB_PASSWORD: {value: s3cr3t-P@ssw0rd, expand: false}\n",
+			new:  "variables:\n  DB_PASSWORD: {value: n3w-s3cr3t-P@ss, expand: false}\n",
+			want: []string{"~ variables.DB_PASSWORD.value: *** → ***"},
+		},
+		{
 			name: "aliases are their values",
 			old:  "base: &b {cpu: 1}\nuse: *b\n",
 			new:  "base: {cpu: 1}\nuse: {cpu: 1}\n",
