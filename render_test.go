@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -147,22 +146,4 @@ func TestRenderStable(t *testing.T) {
 			}
 		})
 	}
-}
-
-// goldenFiles lists the golden files of every case whose rendered path matches ok.
-func goldenFiles(t *testing.T, ok func(rel string) bool) []string {
-	t.Helper()
-	var out []string
-	_ = filepath.WalkDir(filepath.Join("testdata", "golden"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		parts := strings.SplitN(filepath.ToSlash(path), "/", 4) // testdata/golden/<case>/<rel>
-		if len(parts) == 4 && ok(strings.TrimSuffix(parts[3], ".golden")) {
-			out = append(out, path)
-		}
-		return nil
-	})
-	sort.Strings(out)
-	return out
 }

@@ -39,6 +39,8 @@ gomod_version() { [ -x "$1" ] && go version -m "$1" 2>/dev/null | awk '$1 == "mo
 # 1. apt packages (skipped when their commands are already there).
 missing=()
 for p in "${APT_PACKAGES[@]}"; do command -v "$p" >/dev/null || missing+=("$p"); done
+# jinja2 lets the Airflow tests render every templated field as Airflow would.
+python3 -c 'import jinja2' 2>/dev/null || missing+=(python3-jinja2)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=
   if [ "$(id -u)" != 0 ]; then
@@ -111,4 +113,5 @@ fi
 "$BIN/gitlab-ci-local" --version >/dev/null
 shellcheck --version >/dev/null
 pyflakes3 --version >/dev/null
+python3 -c 'import jinja2'
 say "done: $BIN"

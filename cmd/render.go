@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wurzel-dev/wurzel/engine"
+	"github.com/wurzel-dev/wurzel/semdiff"
 )
 
 func init() { subcommands = append(subcommands, newRenderCmd) }
@@ -210,7 +212,11 @@ func (o *renderOptions) runCheck(c *cobra.Command, job *engine.Job, files []engi
 		engine.Extra:   "no longer rendered: delete it",
 	}
 	for _, d := range drift {
-		fmt.Fprintf(stderr, "  %-8s %s (%s)\n", d.Kind, path.Join(o.output, d.Path), hints[d.Kind])
+		hint := hints[d.Kind]
+		if d.Kind == engine.Stale && bytes.Equal(semdiff.StripHeader(d.Got), semdiff.StripHeader(d.Want)) {
+			hint = "only its header changed (new inputs, same content): run wurzel render"
+		}
+		fmt.Fprintf(stderr, "  %-8s %s (%s)\n", d.Kind, path.Join(o.output, d.Path), hint)
 	}
 	if o.diff {
 		for _, d := range drift {

@@ -4,11 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wurzel-dev/wurzel/internal/secret"
 	"github.com/wurzel-dev/wurzel/values"
 )
 
@@ -104,13 +103,13 @@ func (o *explainOptions) run(c *cobra.Command, args []string) error {
 		if o.changed && last.Layer.Kind == values.PackDefault {
 			continue
 		}
-		e := explained{Key: p.String(), SetBy: last.Pos.String(), Deleted: last.Deleted}
+		e := explained{Key: p.String(), SetBy: secret.MaskText(last.Pos.String()), Deleted: last.Deleted}
 		if v, ok := merged.Lookup(p); ok {
 			e.Value = mask(p, v)
 		}
 		for i := len(hist) - 2; i >= 0; i-- {
 			h := hist[i]
-			e.History = append(e.History, layer{Source: h.Pos.String(), Value: mask(p, h.Value), Deleted: h.Deleted})
+			e.History = append(e.History, layer{Source: secret.MaskText(h.Pos.String()), Value: mask(p, h.Value), Deleted: h.Deleted})
 		}
 		out = append(out, e)
 	}
@@ -181,20 +180,11 @@ func leavesUnder(v values.Values, prefix values.Path) []values.Path {
 	return out
 }
 
-var (
-	secretKeyRE   = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|credential|private_?key)$`)
-	secretValueRE = regexp.MustCompile(`^(sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[abpr]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)`)
-)
-
-// mask hides values that look like secrets: under a key named like one, or shaped like a
-// well-known token.
+// mask hides values that look like secrets (internal/secret decides).
 func mask(p values.Path, v any) any {
-	s, ok := v.(string)
-	if !ok || s == "" {
-		return v
+	key := ""
+	if len(p) > 0 {
+		key = p[len(p)-1]
 	}
-	if (len(p) > 0 && secretKeyRE.MatchString(p[len(p)-1])) || secretValueRE.MatchString(strings.TrimSpace(s)) {
-		return "***"
-	}
-	return v
+	return secret.Mask(key, v)
 }

@@ -69,8 +69,12 @@ const maxScanDepth = 6
 
 // Compare compares a fresh render with the files under dir. Besides stale, edited and
 // missing files it reports extra ones: files under dir whose header says they were generated
-// from the same pipeline file but that the render no longer produces. Nothing is written.
+// from the same pipeline file (as given with -p; it is compared as the header prints it) but
+// that the render no longer produces. Nothing is written.
 func Compare(dir string, files []File, pipelineFile string) ([]Drift, error) {
+	if pipelineFile != "" {
+		pipelineFile = displayPath(pipelineFile)
+	}
 	var drift []Drift
 	rendered := map[string]bool{}
 	for _, f := range files {

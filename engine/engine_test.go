@@ -129,7 +129,7 @@ func TestRenderErrors(t *testing.T) {
 		{"env is not a function", `{{ env "HOME" }}`, `render x (embedded): template: x/out.tmpl:1: function "env" not defined`},
 		{"required", `{{ required "x.name is required" .Values.x.empty }}`, `render x (embedded): x.name is required (x/out.tmpl:1:3)`},
 		{"repeat cap", `{{ repeat 3000000000 "x" }}`, `render x (embedded): template: x/out.tmpl:1:3: executing "x/out.tmpl" at <repeat 3000000000 "x">: error calling repeat: repeat: 3000000000 copies of 1 bytes is more than 1048576 bytes`},
-		{"no value", `{{ list nil | first }}`, `render x: output out.txt: line 1 prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)`},
+		{"no value", `{{ list nil | first }}`, `render x: output out.txt: line 3 prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)`},
 		{"fail inside an include", `{{ define "x.check" }}{{ fail "x.name must be set" }}{{ end }}{{ include "x.check" . }}`, `render x (embedded): x.name must be set (x/out.tmpl:1:25)`},
 		{"include depth", `{{ define "loop" }}{{ include "loop" . }}{{ end }}{{ include "loop" . }}`, `nested more than 100 deep`},
 	}

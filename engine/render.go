@@ -176,7 +176,7 @@ func Render(ctx context.Context, p *Pack, data Data) ([]File, error) {
 		}
 		body := buf.Bytes()
 		if i := bytes.Index(body, []byte("<no value>")); i >= 0 {
-			line := bytes.Count(body[:i], []byte("\n")) + 1
+			line := strings.Count(header, "\n") + bytes.Count(body[:i], []byte("\n")) + 1
 			return nil, &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("line %d prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)", line)}
 		}
 		if len(body) > 0 && body[len(body)-1] != '\n' {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/wurzel-dev/wurzel/engine"
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
-	"github.com/wurzel-dev/wurzel/lint/secret"
+	"github.com/wurzel-dev/wurzel/internal/secret"
 	"github.com/wurzel-dev/wurzel/pipeline"
 	"github.com/wurzel-dev/wurzel/semdiff"
 	"github.com/wurzel-dev/wurzel/values"

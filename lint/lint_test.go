@@ -156,7 +156,7 @@ func TestRun(t *testing.T) {
 				"ours/dvc/dvc.yaml.tmpl": "stages:\n  x:\n    cmd: echo {{ (dict \"a\" nil).a }}\n"},
 			cfg: Config{TemplateDirs: []string{"ours"}},
 			want: []string{
-				"dvc.yaml:3: error: prints <no value>: a template reads a missing key (use index, dig or hasKey with a default) [dvc no-value]",
+				"dvc.yaml:5: error: prints <no value>: a template reads a missing key (use index, dig or hasKey with a default) [dvc no-value]",
 			},
 		},
 		{

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wurzel-dev/wurzel/internal/secret"
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
 )
 
@@ -32,15 +33,17 @@ const maxSetFile = 1 << 20
 // does not separate assignments: use one flag per key, so values may contain commas. A
 // backslash escapes a dot inside a key: --set 'argo.nodeSelector.kubernetes\.io/arch=arm64'.
 func ParseSet(kind SetKind, expr string) (*Layer, error) {
-	name := fmt.Sprintf("--%s %s", kind, expr)
-	if kind == SetFile || kind == SetJSON || len(name) > 200 {
-		// Name the flag without echoing long or file-sourced values.
+	name := fmt.Sprintf("--%s %s", kind, secret.MaskText(expr))
+	if kind == SetJSON || len(name) > 200 {
+		// Name the flag without echoing long or structured values (a --set-file value is a
+		// path, and shown).
 		if k, _, ok := strings.Cut(expr, "="); ok {
 			name = fmt.Sprintf("--%s %s=…", kind, k)
 		}
 	}
+	shown := strings.TrimPrefix(name, "--"+string(kind)+" ")
 	fail := func(format string, args ...any) (*Layer, error) {
-		return nil, &Error{Pos: Position{File: fmt.Sprintf("--%s", kind)}, Msg: fmt.Sprintf("%q: ", expr) + fmt.Sprintf(format, args...)}
+		return nil, &Error{Pos: Position{File: fmt.Sprintf("--%s", kind)}, Msg: fmt.Sprintf("%q: ", shown) + fmt.Sprintf(format, args...)}
 	}
 	rawKey, raw, ok := strings.Cut(expr, "=")
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -160,8 +161,8 @@ func TestParseSetErrors(t *testing.T) {
 		{SetTyped, "a..b=1", `--set: "a..b=1": empty key segment (two dots, or a dot at an end)`},
 		{SetTyped, "=1", `--set: "=1": empty key`},
 		{SetTyped, "a[0]=1", `--set: "a[0]=1": list indexes are not supported: lists are replaced whole; use key={a,b} or --set-json 'key=[...]'`},
-		{SetJSON, `a={"x":1,"x":2}`, `--set-json: "a={\"x\":1,\"x\":2}": invalid JSON: duplicate key "x"`},
-		{SetJSON, `a=[1,`, `--set-json: "a=[1,": invalid JSON: unexpected EOF`},
+		{SetJSON, `a={"x":1,"x":2}`, `--set-json: "a=…": invalid JSON: duplicate key "x"`},
+		{SetJSON, `a=[1,`, `--set-json: "a=…": invalid JSON: unexpected EOF`},
 		{SetFile, "a=/nonexistent/file", `--set-file: "a=/nonexistent/file": open /nonexistent/file: no such file or directory`},
 	}
 	for _, tt := range tests {
@@ -259,5 +260,19 @@ func TestNormalizePythonSelection(t *testing.T) {
 	native := layer(t, "v.yaml", "dvc: {dataDir: ./x}\n", File)
 	if changed, err := native.NormalizePython("p", false); changed || err != nil {
 		t.Errorf("native dvc layout taken for Python: %v %v", changed, err)
+	}
+}
+
+func TestParseSetNeverPrintsASecret(t *testing.T) {
+	l, err := ParseSet(SetString, "argo.container.env.API_PASSWORD=hunter2-correct-horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(l.Name, "hunter2") {
+		t.Errorf("layer name shows the secret: %s", l.Name)
+	}
+	_, err = ParseSet(SetJSON, `db.password={"broken`)
+	if err == nil || strings.Contains(err.Error(), "broken") {
+		t.Errorf("error shows the value: %v", err)
 	}
 }
