@@ -14,8 +14,8 @@ import (
 	"sync"
 
 	"github.com/wurzel-dev/wurzel/engine"
-	"github.com/wurzel-dev/wurzel/internal/yamlx"
 	"github.com/wurzel-dev/wurzel/internal/secret"
+	"github.com/wurzel-dev/wurzel/internal/yamlx"
 	"github.com/wurzel-dev/wurzel/pipeline"
 	"github.com/wurzel-dev/wurzel/semdiff"
 	"github.com/wurzel-dev/wurzel/values"

@@ -6,8 +6,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wurzel-dev/wurzel/internal/yamlx"
 	"github.com/wurzel-dev/wurzel/internal/secret"
+	"github.com/wurzel-dev/wurzel/internal/yamlx"
 	"github.com/wurzel-dev/wurzel/pipeline"
 	"github.com/wurzel-dev/wurzel/semdiff"
 	"github.com/wurzel-dev/wurzel/values"

@@ -9,7 +9,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/wurzel-dev/wurzel/engine"
-	"github.com/wurzel-dev/wurzel/lint/secret"
+	"github.com/wurzel-dev/wurzel/internal/secret"
 )
 
 // FileDiff is how one file differs from a fresh render.

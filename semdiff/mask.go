@@ -7,8 +7,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wurzel-dev/wurzel/internal/secret"
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
-	"github.com/wurzel-dev/wurzel/lint/secret"
 )
 
 // maskString hides a string that looks like a secret under key, or the secrets inside it.
