@@ -70,6 +70,17 @@ func (s Status) String() string {
 // MarshalText writes the status's name.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads a status's name.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if n == string(b) {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown step status %q", b)
+}
+
 // finished reports whether s is a final status.
 func (s Status) finished() bool { return s >= Done }
 
@@ -158,11 +169,16 @@ func (e *RunError) Error() string {
 	switch n := len(e.Skipped); {
 	case n == 1:
 		fmt.Fprintf(&b, "\nstep %s depends on it and was skipped", e.Skipped[0])
+	case n > maxListed:
+		fmt.Fprintf(&b, "\n%d steps depend on them and were skipped: %s and %d more", n, strings.Join(e.Skipped[:maxListed], ", "), n-maxListed)
 	case n > 1:
 		fmt.Fprintf(&b, "\n%d steps depend on them and were skipped: %s", n, strings.Join(e.Skipped, ", "))
 	}
 	return b.String()
 }
+
+// maxListed bounds the skipped steps a RunError names.
+const maxListed = 10
 
 // Unwrap returns the failed steps' errors.
 func (e *RunError) Unwrap() []error {
