@@ -87,7 +87,7 @@ type runOptions struct {
 func newRunCmd() *cobra.Command {
 	o := &runOptions{}
 	c := &cobra.Command{
-		Use:   "run [STEPCLASS] -o OUT [-i IN]... [flags] [-- COMMAND [ARG]...]",
+		Use:   "run [-p PIPELINE | STEPCLASS -o OUT [-i IN]... | -o OUT [-i IN]... -- COMMAND [ARG]...] [flags]",
 		Short: "Run a whole pipeline here, or one step (the runtime entrypoint of every rendered backend)",
 		Long: `Run a whole pipeline on this machine, or one step: read its settings from the
 environment, read every file of its input folders and write its output folder.
@@ -122,13 +122,14 @@ lists them), with the pipeline's settings as defaults that the environment overr
 secrets the pipeline references must be set in the environment or an --env-file. They
 are checked for every step before any step runs. Every step gets the same WURZEL_RUN_ID.
 
-A step that fails is retried as its retries: say (waiting 1s, 2s, 4s, ...), each attempt
-bounded by its timeout:. When it fails for good, the steps that depend on it are skipped,
-the others still run, and the failing step is named in the last line. Output folders are
-written atomically: a failed, interrupted or killed run leaves no half-written folder, and
-running it again finishes the work. On a terminal a live display shows every step; else
-plain log lines (--log-format text) or JSON lines (--log-format json). A table of every
-step ends the run. Custom steps' output goes to the log, each line prefixed with [STEP].
+A failing step is tried again as often as its retries in the pipeline allow, after 1s,
+2s, 4s, ...; its timeout bounds each attempt. When it fails for good, the steps that depend
+on it are skipped, the others still run, and the failing step is named in the last line.
+Output folders are written atomically: a failed, interrupted or killed run leaves no
+half-written folder, and running it again finishes the work. On a terminal a live display
+shows every step; else plain log lines (--log-format text) or JSON lines (--log-format
+json). A table of every step ends the run. Custom steps' output goes to the log, each line
+prefixed with [STEP].
 
 ONE STEP
 

@@ -54,6 +54,9 @@ func init() {
 			return stepFunc(func(context.Context, steps.Data) (steps.Data, error) {
 				var d steps.Data
 				for _, l := range v.Strings("LINES") {
+					if l == "panic" {
+						panic("asked to panic")
+					}
 					d.Documents = append(d.Documents, steps.Document{MD: l})
 				}
 				return d, nil

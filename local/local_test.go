@@ -646,3 +646,21 @@ func TestCustomStepFolderArgument(t *testing.T) {
 		t.Errorf("after a change in raw: %v, want %v", got, want)
 	}
 }
+
+// TestPanickingStep: a built-in step that panics fails alone.
+func TestPanickingStep(t *testing.T) {
+	p := project(t, header+`
+    - {name: boom, class: LclSourceStep, settings: {LINES: [panic]}}
+    - {name: fine, class: LclSourceStep}
+`, map[string]string{})
+	res, err := Run(context.Background(), p, Options{Environ: testEnv()})
+	if want := "step boom failed: panic: asked to panic"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	if got, want := statuses(res), map[string]string{"boom": "failed", "fine": "done"}; !maps.Equal(got, want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+	if got := leftovers(t, "data"); len(got) > 0 {
+		t.Errorf("left behind: %v", got)
+	}
+}

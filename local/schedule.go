@@ -234,7 +234,7 @@ func (r *run) runOnce(ctx context.Context, n *node) (runtime.Report, error) {
 	}
 	if s.Type != nil {
 		opts.Step = s.Type.Name
-		return runStep(ctx, opts)
+		return runBuiltin(ctx, opts)
 	}
 	opts.Command = s.Command
 	stdout := &lineWriter{rep: r.rep, step: s.Name, stream: "stdout"}
@@ -244,6 +244,17 @@ func (r *run) runOnce(ctx context.Context, n *node) (runtime.Report, error) {
 	stdout.flush()
 	stderr.flush()
 	return rep, err
+}
+
+// runBuiltin runs a built-in step in this process; a panic in it fails the step, not the
+// run (package runtime's deferred cleanup removes its temp folder on the way).
+func runBuiltin(ctx context.Context, opts runtime.Options) (rep runtime.Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("step %s: panic: %v", opts.Name, p)
+		}
+	}()
+	return runStep(ctx, opts)
 }
 
 // runStep and runCommand are package runtime's; benchmarks replace them to measure the
