@@ -34,7 +34,8 @@
 // A step's fingerprint has four parts, each a SHA-256:
 //
 //	code      the step type and its Version; for a custom step its command and the content
-//	          of the files and folders its arguments name (pipeline.Step.Deps and more)
+//	          of the files and folders its arguments name (pipeline.Step.Deps, folders, and
+//	          the paths and globs in an inline script such as sh -c 'cat docs/*.md')
 //	settings  the pipeline's settings of the step and every environment variable under its
 //	          prefix (PREFIX and PREFIX__*); values are hashed, never stored
 //	inputs    the content of the output folders of the steps it depends on
@@ -42,7 +43,9 @@
 //	          for a custom step, setting values that name a file or folder
 //
 // A step is skipped ("cached") when its fingerprint equals the one recorded at its last
-// successful run and its output folder still has the content recorded then. Content
+// successful run and its output folder still has the content recorded then. What a custom
+// step reads without naming it (a path written inside its program) is not seen: name it in
+// the command or a setting, or use Force. Content
 // hashes cover file names, contents and executable bits; the data folder and version
 // control folders (.git, .hg, .svn) are never hashed as sources. Options.Force re-runs every
 // selected step, Options.ForceSteps the named ones.

@@ -27,8 +27,11 @@ func (r *run) fingerprint(n *node) (fingerprint, error) {
 		lines := []string{"command " + string(argv)}
 		paths := slices.Clone(s.Deps)
 		for _, a := range s.Command[1:] {
-			if localPath(a) {
+			switch {
+			case localPath(a):
 				paths = append(paths, a)
+			case strings.ContainsAny(a, scriptSeparators):
+				paths = append(paths, scriptPaths(a)...)
 			}
 		}
 		if localPath(s.Command[0]) && strings.ContainsRune(s.Command[0], '/') {
@@ -170,4 +173,32 @@ func localPath(s string) bool {
 // within reports whether the absolute path p is dir or below it.
 func within(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))
+}
+
+// scriptSeparators split an inline script (sh -c '...', python -c '...') into words.
+const scriptSeparators = " \t\n;|&<>()`'\"=,"
+
+// scriptPaths returns the words of an inline script that name files or folders below the
+// working directory, with globs expanded: cat docs/*.md names docs/a.md and docs/b.md.
+// Words with variables and the bare . and .. are left out.
+func scriptPaths(script string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(script, func(r rune) bool { return strings.ContainsRune(scriptSeparators, r) }) {
+		w = strings.TrimSuffix(w, "/")
+		if w == "" || w == "." || w == ".." || strings.ContainsAny(w, "$~{}") {
+			continue
+		}
+		if strings.ContainsAny(w, "*?[") {
+			if !filepath.IsLocal(w) {
+				continue
+			}
+			matches, _ := filepath.Glob(w)
+			out = append(out, matches...)
+			continue
+		}
+		if localPath(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -664,3 +664,45 @@ func TestPanickingStep(t *testing.T) {
 		t.Errorf("left behind: %v", got)
 	}
 }
+
+// TestInlineScriptPaths: the files an inline script names are part of its step's code.
+func TestInlineScriptPaths(t *testing.T) {
+	needSh(t)
+	p := project(t, header+`
+    - name: cat
+      command: [sh, -c, 'cat input/*.txt > "$WURZEL_OUTPUT_DIR/all.txt"']
+    - name: head
+      command: [sh, -c, 'head -n 1 notes.md>"$WURZEL_OUTPUT_DIR/first"; ls . > /dev/null']
+`, map[string]string{"input/a.txt": "a\n", "notes.md": "# Notes\n", "other.md": "x"})
+	mustRun(t, p, Options{})
+	tests := []struct {
+		change func(*testing.T)
+		want   map[string]string
+	}{
+		{write("input/b.txt", "b\n"), map[string]string{"cat": "done", "head": "cached"}},
+		{write("input/a.txt", "A\n"), map[string]string{"cat": "done", "head": "cached"}},
+		{write("notes.md", "# New\n"), map[string]string{"cat": "cached", "head": "done"}},
+		{write("other.md", "y"), map[string]string{"cat": "cached", "head": "cached"}},
+	}
+	for i, tt := range tests {
+		tt.change(t)
+		if got := statuses(mustRun(t, p, Options{})); !maps.Equal(got, tt.want) {
+			t.Errorf("change %d: %v, want %v", i, got, tt.want)
+		}
+	}
+}
+
+func TestScriptPaths(t *testing.T) {
+	project(t, header+"    - {name: a, command: [\"true\"]}\n", map[string]string{"docs/a.md": "", "docs/b.md": "", "run.py": ""})
+	tests := []struct{ script, want string }{
+		{`cat docs/*.md > "$WURZEL_OUTPUT_DIR/x"`, "docs/a.md docs/b.md"},
+		{`python3 run.py --in=docs/ | tee log`, "run.py docs"},
+		{`cd . && ls .. ~ $HOME/docs "${X}"`, ""},
+		{`cat /etc/passwd ../x docs/*.txt`, ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(scriptPaths(tt.script), " "); got != tt.want {
+			t.Errorf("scriptPaths(%q) = %q, want %q", tt.script, got, tt.want)
+		}
+	}
+}
