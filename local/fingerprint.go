@@ -180,12 +180,12 @@ const scriptSeparators = " \t\n;|&<>()`'\"=,"
 
 // scriptPaths returns the words of an inline script that name files or folders below the
 // working directory, with globs expanded: cat docs/*.md names docs/a.md and docs/b.md.
-// Words with variables and the bare . and .. are left out.
+// Words with variables are left out; "." is the whole folder (find . -name '*.md').
 func scriptPaths(script string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(script, func(r rune) bool { return strings.ContainsRune(scriptSeparators, r) }) {
 		w = strings.TrimSuffix(w, "/")
-		if w == "" || w == "." || w == ".." || strings.ContainsAny(w, "$~{}") {
+		if w == "" || strings.ContainsAny(w, "$~{}") {
 			continue
 		}
 		if strings.ContainsAny(w, "*?[") {

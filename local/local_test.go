@@ -672,17 +672,20 @@ func TestInlineScriptPaths(t *testing.T) {
     - name: cat
       command: [sh, -c, 'cat input/*.txt > "$WURZEL_OUTPUT_DIR/all.txt"']
     - name: head
-      command: [sh, -c, 'head -n 1 notes.md>"$WURZEL_OUTPUT_DIR/first"; ls . > /dev/null']
+      command: [sh, -c, 'head -n 1 notes.md>"$WURZEL_OUTPUT_DIR/first"']
+    - name: find
+      command: [sh, -c, 'find . -name "*.md" | sort > "$WURZEL_OUTPUT_DIR/list"']
 `, map[string]string{"input/a.txt": "a\n", "notes.md": "# Notes\n", "other.md": "x"})
 	mustRun(t, p, Options{})
 	tests := []struct {
 		change func(*testing.T)
 		want   map[string]string
 	}{
-		{write("input/b.txt", "b\n"), map[string]string{"cat": "done", "head": "cached"}},
-		{write("input/a.txt", "A\n"), map[string]string{"cat": "done", "head": "cached"}},
-		{write("notes.md", "# New\n"), map[string]string{"cat": "cached", "head": "done"}},
-		{write("other.md", "y"), map[string]string{"cat": "cached", "head": "cached"}},
+		{write("input/b.txt", "b\n"), map[string]string{"cat": "done", "head": "cached", "find": "done"}},
+		{write("input/a.txt", "A\n"), map[string]string{"cat": "done", "head": "cached", "find": "done"}},
+		{write("notes.md", "# New\n"), map[string]string{"cat": "cached", "head": "done", "find": "done"}},
+		{write("other.md", "y"), map[string]string{"cat": "cached", "head": "cached", "find": "done"}},
+		{func(*testing.T) {}, map[string]string{"cat": "cached", "head": "cached", "find": "cached"}},
 	}
 	for i, tt := range tests {
 		tt.change(t)
@@ -697,7 +700,7 @@ func TestScriptPaths(t *testing.T) {
 	tests := []struct{ script, want string }{
 		{`cat docs/*.md > "$WURZEL_OUTPUT_DIR/x"`, "docs/a.md docs/b.md"},
 		{`python3 run.py --in=docs/ | tee log`, "run.py docs"},
-		{`cd . && ls .. ~ $HOME/docs "${X}"`, ""},
+		{`cd . && ls .. ~ $HOME/docs "${X}"`, "."},
 		{`cat /etc/passwd ../x docs/*.txt`, ""},
 	}
 	for _, tt := range tests {
