@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -227,7 +227,10 @@ func (c *checker) argo(base *variant, file string) error {
 		outputs []string
 	}
 	templates := map[string]tmpl{}
-	var tasks []struct{ name, template string; deps []string }
+	var tasks []struct {
+		name, template string
+		deps           []string
+	}
 	var mounts []string
 	for _, t := range wf.Spec.Templates {
 		if t.Container != nil {
@@ -250,7 +253,10 @@ func (c *checker) argo(base *variant, file string) error {
 						deps = append(deps, w)
 					}
 				}
-				tasks = append(tasks, struct{ name, template string; deps []string }{task.Name, task.Template, deps})
+				tasks = append(tasks, struct {
+					name, template string
+					deps           []string
+				}{task.Name, task.Template, deps})
 			}
 		}
 	}
