@@ -166,13 +166,17 @@ func (e *RunError) Error() string {
 			fmt.Fprintf(&b, "\n  step %s: %s", f.Name, stepMessage(f))
 		}
 	}
+	it := "it"
+	if len(e.Failed) > 1 {
+		it = "them"
+	}
 	switch n := len(e.Skipped); {
 	case n == 1:
-		fmt.Fprintf(&b, "\nstep %s depends on it and was skipped", e.Skipped[0])
+		fmt.Fprintf(&b, "\nstep %s depends on %s and was skipped", e.Skipped[0], it)
 	case n > maxListed:
-		fmt.Fprintf(&b, "\n%d steps depend on them and were skipped: %s and %d more", n, strings.Join(e.Skipped[:maxListed], ", "), n-maxListed)
+		fmt.Fprintf(&b, "\n%d steps depend on %s and were skipped: %s and %d more", n, it, strings.Join(e.Skipped[:maxListed], ", "), n-maxListed)
 	case n > 1:
-		fmt.Fprintf(&b, "\n%d steps depend on them and were skipped: %s", n, strings.Join(e.Skipped, ", "))
+		fmt.Fprintf(&b, "\n%d steps depend on %s and were skipped: %s", n, it, strings.Join(e.Skipped, ", "))
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -244,7 +245,7 @@ func TestFailure(t *testing.T) {
 	rec := &recorder{}
 	res, err := Run(context.Background(), p, Options{Environ: testEnv(), Reporter: rec, Jobs: 2})
 	want := "step broken failed: command sh exited with status 3; the output folder was not written\n" +
-		"2 steps depend on them and were skipped: after, last"
+		"2 steps depend on it and were skipped: after, last"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %q", err, want)
 	}
@@ -706,6 +707,31 @@ func TestScriptPaths(t *testing.T) {
 	for _, tt := range tests {
 		if got := strings.Join(scriptPaths(tt.script), " "); got != tt.want {
 			t.Errorf("scriptPaths(%q) = %q, want %q", tt.script, got, tt.want)
+		}
+	}
+}
+
+func TestRunErrorMessage(t *testing.T) {
+	fail := func(name string) StepResult {
+		return StepResult{Name: name, Status: Failed, Err: errors.New("step " + name + ": command sh exited with status 1; the output folder was not written")}
+	}
+	var many []string
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("s%d", i))
+	}
+	tests := []struct {
+		err  RunError
+		want string
+	}{
+		{RunError{Failed: []StepResult{fail("a")}}, "step a failed: command sh exited with status 1; the output folder was not written"},
+		{RunError{Failed: []StepResult{fail("a"), fail("b")}, Skipped: []string{"c"}},
+			"2 steps failed:\n  step a: command sh exited with status 1; the output folder was not written\n  step b: command sh exited with status 1; the output folder was not written\nstep c depends on them and was skipped"},
+		{RunError{Failed: []StepResult{fail("a")}, Skipped: many},
+			"step a failed: command sh exited with status 1; the output folder was not written\n12 steps depend on it and were skipped: s0, s1, s2, s3, s4, s5, s6, s7, s8, s9 and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
 		}
 	}
 }
