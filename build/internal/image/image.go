@@ -79,8 +79,11 @@ func Build(s Spec) (*Result, error) {
 	}
 	withShell := s.Platforms[0].Busybox != nil
 	for _, p := range s.Platforms {
-		if (p.Busybox != nil) != withShell {
-			return nil, fmt.Errorf("platform %s: busybox is given for some platforms only: give it for every platform, or for none", p.Platform)
+		if withShell && p.Busybox == nil {
+			return nil, fmt.Errorf("platform %s: no busybox, but %s has one: give busybox for every platform (the -shell variant), or for none", p.Platform, s.Platforms[0].Platform)
+		}
+		if !withShell && p.Busybox != nil {
+			return nil, fmt.Errorf("platform %s: busybox given, but %s has none: give busybox for every platform (the -shell variant), or for none", p.Platform, s.Platforms[0].Platform)
 		}
 		if len(p.Wurzel) == 0 {
 			return nil, fmt.Errorf("platform %s: the wurzel binary is empty", p.Platform)

@@ -25,14 +25,19 @@ func ParsePlatform(s string) (Platform, error) {
 
 // LDFlags are the linker flags of every wurzel binary: no symbol table or DWARF (smaller,
 // and nothing in them names the build machine), and the version variables of package cmd.
-func LDFlags(i Info) string {
+func LDFlags(i Info) string { return ldflags(i.Version, i.Commit, i.Date()) }
+
+func ldflags(version, commit, date string) string {
 	return strings.Join([]string{
 		"-s", "-w",
-		"-X", Module + "/cmd.version=" + i.Version,
-		"-X", Module + "/cmd.commit=" + i.Commit,
-		"-X", Module + "/cmd.date=" + i.Date(),
+		"-X", Module + "/cmd.version=" + version,
+		"-X", Module + "/cmd.commit=" + commit,
+		"-X", Module + "/cmd.date=" + date,
 	}, " ")
 }
+
+// fixedEnv are the variables BuildEnv sets whatever the platform.
+var fixedEnv = []string{"CGO_ENABLED=0", "GOFLAGS=-mod=readonly", "GOAMD64=v1", "GOARM64=v8.0"}
 
 // BuildArgs are the go build arguments that write the wurzel binary to out.
 func BuildArgs(i Info, out string) []string {
@@ -55,10 +60,9 @@ func BuildEnv(environ []string, p Platform, gocache string) []string {
 			env = append(env, kv)
 		}
 	}
-	env = append(env,
-		"GOOS="+p.OS, "GOARCH="+p.Arch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly",
-		"GOAMD64=v1", "GOARM64=v8.0", "GOTOOLCHAIN=local",
-	)
+	env = append(env, "GOOS="+p.OS, "GOARCH="+p.Arch)
+	env = append(env, fixedEnv...)
+	env = append(env, "GOTOOLCHAIN=local")
 	if gocache != "" {
 		env = append(env, "GOCACHE="+gocache)
 	}

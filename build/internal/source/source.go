@@ -14,10 +14,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/semver"
 )
 
 // Module is the import path of the main module; the version variables live in its cmd package.
@@ -46,12 +47,13 @@ func ImageTag(version string) string {
 	return version
 }
 
-var releaseTag = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`)
+// isRelease reports whether v is a release tag: a semantic version with all three numbers
+// and no build metadata (v1.2.3, v1.2.3-rc.1).
+func isRelease(v string) bool { return semver.IsValid(v) && semver.Canonical(v) == v }
 
-// CheckVersion reports whether v can name a build: "dev" or a semantic version tag (v1.2.3,
-// v1.2.3-rc.1).
+// CheckVersion reports whether v can name a build: "dev" or a release tag.
 func CheckVersion(v string) error {
-	if v == "dev" || releaseTag.MatchString(v) {
+	if v == "dev" || isRelease(v) {
 		return nil
 	}
 	return fmt.Errorf("version %q: want dev or a tag such as v1.2.3 or v1.2.3-rc.1", v)
@@ -75,15 +77,14 @@ func Resolve(ctx context.Context, repo, rev, version, epoch string) (Info, error
 		return Info{}, fmt.Errorf("SOURCE_DATE_EPOCH %q: want seconds since 1970 (such as git log -1 --format=%%ct)", epoch)
 	}
 	if version == "" {
-		tags, err := git(ctx, repo, "tag", "--points-at", commit, "--list", "v*", "--sort=-v:refname")
+		tags, err := git(ctx, repo, "tag", "--points-at", commit, "--list", "v*")
 		if err != nil {
 			return Info{}, fmt.Errorf("listing the tags of commit %s: %w", commit, err)
 		}
 		version = "dev"
 		for _, t := range strings.Fields(tags) {
-			if releaseTag.MatchString(t) {
+			if isRelease(t) && (version == "dev" || semver.Compare(t, version) > 0) {
 				version = t
-				break
 			}
 		}
 	}

@@ -227,10 +227,11 @@ func (c *checker) argo(base *variant, file string) error {
 		outputs []string
 	}
 	templates := map[string]tmpl{}
-	var tasks []struct {
+	type dagTask struct {
 		name, template string
 		deps           []string
 	}
+	var tasks []dagTask
 	var mounts []string
 	for _, t := range wf.Spec.Templates {
 		if t.Container != nil {
@@ -253,10 +254,7 @@ func (c *checker) argo(base *variant, file string) error {
 						deps = append(deps, w)
 					}
 				}
-				tasks = append(tasks, struct {
-					name, template string
-					deps           []string
-				}{task.Name, task.Template, deps})
+				tasks = append(tasks, dagTask{task.Name, task.Template, deps})
 			}
 		}
 	}
