@@ -70,12 +70,15 @@ func RunCommand(ctx context.Context, opts Options) (Report, error) {
 	cmd.Stderr = opts.Stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = stopGrace
+	cmd.SysProcAttr = childAttr()
 	if lock := dir.Lock(); lock != nil {
 		// The child holds the temp folder's lock too, so that a later run does not remove
 		// the folder while an orphaned child still writes to it.
 		cmd.ExtraFiles = []*os.File{lock}
 	}
+	unlock := lockThread()
 	err = cmd.Run()
+	unlock()
 	if ctx.Err() != nil {
 		return rep, fmt.Errorf("step %s: interrupted: %w", name, ctx.Err())
 	}

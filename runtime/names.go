@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
@@ -58,7 +59,7 @@ func outputNames(class string, inputs []string, ext string) []string {
 	out := make([]string, len(inputs))
 	for i, in := range inputs {
 		base := filepath.Base(in)
-		stem := strings.TrimSuffix(base, filepath.Ext(base))
+		stem := capStem(strings.TrimSuffix(base, filepath.Ext(base)))
 		name := stem + "-" + short
 		candidate := name + ext
 		for n := 2; used[candidate]; n++ {
@@ -68,6 +69,23 @@ func outputNames(class string, inputs []string, ext string) []string {
 		out[i] = candidate
 	}
 	return out
+}
+
+// maxStem bounds the history part of an output name. The history grows by a class name per
+// step, and file systems refuse names over 255 bytes: a long chain keeps the newest part of
+// its history and a hash of the rest (…~1a2b3c4d-SimpleSplitter-DropDuplication.json).
+const maxStem = 160
+
+func capStem(stem string) string {
+	if len(stem) <= maxStem {
+		return stem
+	}
+	sum := sha256.Sum256([]byte(stem))
+	keep := stem[len(stem)-(maxStem-10):]
+	if i := strings.IndexByte(keep, '-'); i >= 0 && i < len(keep)-1 {
+		keep = keep[i+1:] // start at a step boundary
+	}
+	return hex.EncodeToString(sum[:4]) + "~" + keep
 }
 
 // NewRunID makes a run id for a run that was given none: wurzel-<UTC date>-<UTC time>-<8

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/wurzel-dev/wurzel/settings"
@@ -23,5 +24,27 @@ func TestNameVariables(t *testing.T) {
 	plain := errors.New("other")
 	if nameVariables(plain, "X", false) != plain {
 		t.Error("other errors must pass through")
+	}
+}
+
+func TestOutputNamesStayShortOnLongChains(t *testing.T) {
+	stem := "ManualMarkdown"
+	for i := 0; i < 40; i++ { // a chain of 40 splitters
+		stem = outputNames("SimpleSplitterStep", []string{stem + ".json"}, ".json")[0]
+		stem = stem[:len(stem)-len(".json")]
+	}
+	if len(stem)+len(".json") > 200 {
+		t.Fatalf("name of %d bytes: %s", len(stem), stem)
+	}
+	if !strings.HasSuffix(stem, "-SimpleSplitter-SimpleSplitter") {
+		t.Errorf("the newest history is lost: %s", stem)
+	}
+	again := "ManualMarkdown"
+	for i := 0; i < 40; i++ {
+		again = outputNames("SimpleSplitterStep", []string{again + ".json"}, ".json")[0]
+		again = again[:len(again)-len(".json")]
+	}
+	if again != stem {
+		t.Error("names are not deterministic")
 	}
 }

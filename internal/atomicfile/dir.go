@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Dir is an output folder being built next to its final path. Fill Path(), then Commit;
@@ -153,25 +154,48 @@ func replace(tmp, final string) (old string, err error) {
 	return old, nil
 }
 
-// CleanStale removes the OUT.tmp-<random> siblings of final that no live process holds:
-// what killed runs left behind.
+// cleaned records the folders CleanStale has swept in this process.
+var cleaned sync.Map
+
+// CleanStale removes the temp folders (<name>.tmp-<random>) that killed runs left in
+// final's parent folder and that no live process holds. A parent is swept once per process,
+// for every output in it at once: a run of a thousand steps in one data folder reads that
+// folder once, not a thousand times. (A temp folder this process creates later is its own,
+// and locked, so nothing stale can appear behind the sweep but by another process dying,
+// which the next run cleans up.)
 func CleanStale(final string) error {
-	final = filepath.Clean(final)
-	parent, base := filepath.Dir(final), filepath.Base(final)
+	parent := filepath.Dir(filepath.Clean(final))
+	key, err := filepath.Abs(parent)
+	if err != nil {
+		key = parent
+	}
+	if _, done := cleaned.Load(key); done {
+		return nil
+	}
+	if err := Sweep(parent); err != nil {
+		return err
+	}
+	cleaned.Store(key, true)
+	return nil
+}
+
+// Sweep removes the stale temp folders in parent now (CleanStale does it once per process).
+func Sweep(parent string) error {
 	entries, err := os.ReadDir(parent)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("cleaning up after earlier runs of %s: %w", final, err)
+		return fmt.Errorf("cleaning up after earlier runs in %s: %w", parent, err)
 	}
 	var errs []error
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), base)
-		if !ok || !tmpSuffix.MatchString(rest) {
+		name := e.Name()
+		i := strings.LastIndex(name, ".tmp-")
+		if i <= 0 || !tmpSuffix.MatchString(name[i:]) {
 			continue
 		}
-		p := filepath.Join(parent, e.Name())
+		p := filepath.Join(parent, name)
 		if e.IsDir() && inUse(p) {
 			continue
 		}
@@ -180,7 +204,7 @@ func CleanStale(final string) error {
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("cleaning up after earlier runs of %s: %w", final, err)
+		return fmt.Errorf("cleaning up after earlier runs in %s: %w", parent, err)
 	}
 	return nil
 }

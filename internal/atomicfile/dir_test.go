@@ -168,7 +168,7 @@ func TestCleanStale(t *testing.T) {
 		"out.tmp-0123456789abcdef",        // abandoned: removed
 		"out.tmp-fedcba9876543210",        // abandoned: removed
 		"out.tmp-keep",                    // not ours
-		"out2.tmp-0123456789abcdef",       // another output's
+		"out2.tmp-0123456789abcdef",       // another output's, abandoned: removed too
 		"out.tmp-0123456789abcdef-backup", // not ours
 	} {
 		writeTree(t, filepath.Join(root, name), map[string]string{"x": "x"})
@@ -185,7 +185,7 @@ func TestCleanStale(t *testing.T) {
 	defer second.Discard()
 	want := []string{
 		filepath.Base(live.Path()), filepath.Base(second.Path()),
-		"out.tmp-0123456789abcdef-backup", "out.tmp-keep", "out2.tmp-0123456789abcdef",
+		"out.tmp-0123456789abcdef-backup", "out.tmp-keep",
 	}
 	got := entries(t, root)
 	for _, w := range want {
