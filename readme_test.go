@@ -2,6 +2,8 @@ package wurzel_test
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,6 +54,58 @@ func TestReadmeGeneratedSections(t *testing.T) {
 	if updated != readme && os.Getenv("GOLDIE_UPDATE") != "" {
 		if err := os.WriteFile("README.md", []byte(updated), 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestReadmeQuickstart runs every `go run ./cmd/wurzel …` command of the README's quick start,
+// with a binary built from this tree, in a copy of examples/: the commands a new user types
+// first must work as written.
+func TestReadmeQuickstart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds wurzel")
+	}
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(data), "## Quick start")
+	end := strings.Index(string(data)[start:], "\n## Install")
+	if start < 0 || end < 0 {
+		t.Fatal("README.md has no quick start section before Install")
+	}
+	section := string(data)[start : start+end]
+	var commands [][]string
+	for _, line := range strings.Split(section, "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		args, ok := strings.CutPrefix(strings.TrimSpace(line), "go run ./cmd/wurzel ")
+		if ok {
+			commands = append(commands, strings.Fields(args))
+		}
+	}
+	if len(commands) < 3 {
+		t.Fatalf("found %d wurzel commands in the quick start: %v", len(commands), commands)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "wurzel")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/wurzel").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if err := os.CopyFS(filepath.Join(dir, "examples"), os.DirFS("examples")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range commands {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "NO_COLOR=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("wurzel %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	for _, want := range []string{"examples/pipelinedemo/data/dedup", "out/dvc.yaml", "out/argo/workflow.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, want)); err != nil {
+			t.Errorf("after the quick start: %v", err)
 		}
 	}
 }
