@@ -16,6 +16,8 @@ dist=$root/dist
 tools=${WURZEL_TOOLS:-$HOME/.cache/wurzel-tools}
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+# Every build of one run uses the commit HEAD names now.
+rev=$(git -C "$root" rev-parse --verify HEAD)
 t0=$SECONDS
 say() { printf '[build/ci.sh %3ds] %s\n' $((SECONDS - t0)) "$*"; }
 
@@ -42,28 +44,28 @@ image() {
 
   rm -rf "$dist/image"
   say "build 1: $dist/image"
-  "$work/wurzel-image" build -C "$root" -platform linux/amd64,linux/arm64 "${busybox[@]}" \
+  "$work/wurzel-image" build -C "$root" -rev "$rev" -platform linux/amd64,linux/arm64 "${busybox[@]}" \
     -shell-name "$shell_name" -o "$dist/image"
   say "build 2, with an empty Go build cache"
-  "$work/wurzel-image" build -C "$root" -platform linux/amd64,linux/arm64 "${busybox[@]}" \
+  "$work/wurzel-image" build -C "$root" -rev "$rev" -platform linux/amd64,linux/arm64 "${busybox[@]}" \
     -shell-name "$shell_name" -gocache "$work/gocache" -o "$work/image-2" >"$work/build-2.txt"
   same "$dist/image" "$work/image-2"
   say "both builds are the same bytes: index.json $(sha256sum < "$dist/image/index.json" | cut -c1-16)…, $(find "$dist/image/blobs" -type f | wc -l) blobs"
 
   say "verify $dist/image"
-  "$work/wurzel-image" verify -C "$root" "$dist/image"
+  "$work/wurzel-image" verify -C "$root" -rev "$rev" "$dist/image"
   say "image size: $(du -sh "$dist/image" | cut -f1) on disk for both tags and platforms"
 }
 
 release() {
   go build -o "$work/wurzel-release" ./cmd/wurzel-release
   local snapshot=()
-  if ! git -C "$root" tag --points-at HEAD --list 'v[0-9]*' | grep -q .; then snapshot=(-snapshot); fi
+  if ! git -C "$root" tag --points-at "$rev" --list 'v[0-9]*' | grep -q .; then snapshot=(-snapshot); fi
   rm -rf "$dist/release"
   say "release archives 1: $dist/release"
-  "$work/wurzel-release" -C "$root" "${snapshot[@]}" -o "$dist/release"
+  "$work/wurzel-release" -C "$root" -rev "$rev" "${snapshot[@]}" -o "$dist/release"
   say "release archives 2"
-  "$work/wurzel-release" -C "$root" "${snapshot[@]}" -o "$work/release-2" >/dev/null
+  "$work/wurzel-release" -C "$root" -rev "$rev" "${snapshot[@]}" -o "$work/release-2" >/dev/null
   same "$dist/release" "$work/release-2"
   (cd "$dist/release" && sha256sum -c --quiet SHA256SUMS)
   for f in "$dist"/release/*.tar.gz; do

@@ -189,27 +189,33 @@ func podEnv(vars []envVar) []string {
 	return env
 }
 
+// argoWorkflow is a Workflow or WorkflowTemplate; a CronWorkflow holds one in
+// spec.workflowSpec.
 type argoWorkflow struct {
-	Spec struct {
-		Entrypoint      string           `yaml:"entrypoint"`
-		SecurityContext *securityContext `yaml:"securityContext"`
-		Templates       []struct {
-			Name string `yaml:"name"`
-			DAG  *struct {
-				Tasks []struct {
-					Name     string `yaml:"name"`
-					Template string `yaml:"template"`
-					Depends  string `yaml:"depends"`
-				} `yaml:"tasks"`
-			} `yaml:"dag"`
-			Container *k8sContainer `yaml:"container"`
-			Outputs   struct {
-				Artifacts []struct {
-					Path string `yaml:"path"`
-				} `yaml:"artifacts"`
-			} `yaml:"outputs"`
-		} `yaml:"templates"`
-	} `yaml:"spec"`
+	Kind string       `yaml:"kind"`
+	Spec workflowSpec `yaml:"spec"`
+}
+
+type workflowSpec struct {
+	WorkflowSpec    *workflowSpec    `yaml:"workflowSpec"`
+	Entrypoint      string           `yaml:"entrypoint"`
+	SecurityContext *securityContext `yaml:"securityContext"`
+	Templates       []struct {
+		Name string `yaml:"name"`
+		DAG  *struct {
+			Tasks []struct {
+				Name     string `yaml:"name"`
+				Template string `yaml:"template"`
+				Depends  string `yaml:"depends"`
+			} `yaml:"tasks"`
+		} `yaml:"dag"`
+		Container *k8sContainer `yaml:"container"`
+		Outputs   struct {
+			Artifacts []struct {
+				Path string `yaml:"path"`
+			} `yaml:"artifacts"`
+		} `yaml:"outputs"`
+	} `yaml:"templates"`
 }
 
 var identifier = regexp.MustCompile(`[A-Za-z0-9_-]+`)
@@ -218,9 +224,16 @@ var identifier = regexp.MustCompile(`[A-Za-z0-9_-]+`)
 // volumes mounted where the templates mount them, which also carries the output artifacts
 // from task to task as Argo does (at the same paths).
 func (c *checker) argo(base *variant, file string) error {
-	var wf argoWorkflow
-	if err := decodeYAML(file, &wf); err != nil {
+	var doc argoWorkflow
+	if err := decodeYAML(file, &doc); err != nil {
 		return err
+	}
+	spec := doc.Spec
+	if doc.Kind == "CronWorkflow" {
+		if spec.WorkflowSpec == nil {
+			return fmt.Errorf("%s: the CronWorkflow has no spec.workflowSpec", argoFile)
+		}
+		spec = *spec.WorkflowSpec
 	}
 	type tmpl = struct {
 		ctr     *k8sContainer
@@ -233,7 +246,7 @@ func (c *checker) argo(base *variant, file string) error {
 	}
 	var tasks []dagTask
 	var mounts []string
-	for _, t := range wf.Spec.Templates {
+	for _, t := range spec.Templates {
 		if t.Container != nil {
 			var outs []string
 			for _, a := range t.Outputs.Artifacts {
@@ -246,7 +259,7 @@ func (c *checker) argo(base *variant, file string) error {
 				}
 			}
 		}
-		if t.Name == wf.Spec.Entrypoint && t.DAG != nil {
+		if t.Name == spec.Entrypoint && t.DAG != nil {
 			for _, task := range t.DAG.Tasks {
 				var deps []string
 				for _, w := range identifier.FindAllString(task.Depends, -1) {
@@ -259,7 +272,7 @@ func (c *checker) argo(base *variant, file string) error {
 		}
 	}
 	if len(tasks) == 0 {
-		return fmt.Errorf("%s: no DAG tasks in the entrypoint template %q", argoFile, wf.Spec.Entrypoint)
+		return fmt.Errorf("%s: no DAG tasks in the entrypoint template %q", argoFile, spec.Entrypoint)
 	}
 	ct, err := c.newContainer(base, "argo")
 	if err != nil {
@@ -287,7 +300,7 @@ func (c *checker) argo(base *variant, file string) error {
 			if t.ctr.Image != base.name {
 				return fmt.Errorf("task %s runs image %q, want %q (the image this repository builds)", task.name, t.ctr.Image, base.name)
 			}
-			if err := c.runPodContainer(ct, wf.Spec.SecurityContext, t.ctr, t.outputs); err != nil {
+			if err := c.runPodContainer(ct, spec.SecurityContext, t.ctr, t.outputs); err != nil {
 				return fmt.Errorf("task %s: %w", task.name, err)
 			}
 			done[task.name], progress = true, true
@@ -297,8 +310,8 @@ func (c *checker) argo(base *variant, file string) error {
 			return fmt.Errorf("the DAG's dependencies cannot be met: %v", tasks)
 		}
 	}
-	c.ok("argo: %d tasks (%s) ran their rendered command in %s as UID %d, read-only root, volumes at %s, workdir %s holding the example's files",
-		len(ran), strings.Join(ran, ", "), base.name, ct.uid, strings.Join(mounts, " "), cwd)
+	c.ok("argo (%s): %d tasks (%s) ran their rendered command in %s as UID %d, read-only root, volumes at %s, workdir %s holding the example's files",
+		doc.Kind, len(ran), strings.Join(ran, ", "), base.name, ct.uid, strings.Join(mounts, " "), cwd)
 	return nil
 }
 
