@@ -349,6 +349,7 @@ type versionJSON struct {
 	Commit    string `json:"commit"`
 	Date      string `json:"date"`
 	GoVersion string `json:"goVersion"`
+	Platform  string `json:"platform"`
 }
 
 func (c *checker) checkVersionOutput(out string) error {
@@ -356,7 +357,7 @@ func (c *checker) checkVersionOutput(out string) error {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		return fmt.Errorf("wurzel version -o json: %w:\n%s", err, indent(out))
 	}
-	want := versionJSON{Version: c.Expect.Version, Commit: c.Expect.Commit, Date: c.Expect.Date(), GoVersion: got.GoVersion}
+	want := versionJSON{Version: c.Expect.Version, Commit: c.Expect.Commit, Date: c.Expect.Date(), GoVersion: got.GoVersion, Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if got != want || got.GoVersion == "" {
 		return fmt.Errorf("wurzel version -o json says %+v, want %+v", got, want)
 	}
