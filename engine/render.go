@@ -140,10 +140,27 @@ func (p *Pack) layerOf(name string) string {
 	return p.Origin
 }
 
+// Parse parses the pack's templates now, so that a render can start executing at once;
+// renders parse them on their first use otherwise. It is safe for concurrent use.
+func (p *Pack) Parse() error {
+	_, err := p.templates()
+	return err
+}
+
 // Render executes every output of the pack against data, in memory. Outputs are returned
 // sorted by path, each with the generated-file header, and each checked against its format
 // (YAML outputs are parsed back strictly). Nothing is written.
 func Render(ctx context.Context, p *Pack, data Data) ([]File, error) {
+	return renderPack(ctx, p, data, true)
+}
+
+// Execute is Render without the checks of the outputs (no scan for "<no value>", no
+// parse-back): the cost of executing the templates alone, for benchmarks.
+func Execute(ctx context.Context, p *Pack, data Data) ([]File, error) {
+	return renderPack(ctx, p, data, false)
+}
+
+func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, error) {
 	base, err := p.templates()
 	if err != nil {
 		return nil, err
@@ -175,7 +192,7 @@ func Render(ctx context.Context, p *Pack, data Data) ([]File, error) {
 			return nil, p.templateError(err)
 		}
 		body := buf.Bytes()
-		if i := bytes.Index(body, []byte("<no value>")); i >= 0 {
+		if i := bytes.Index(body, []byte("<no value>")); check && i >= 0 {
 			line := strings.Count(header, "\n") + bytes.Count(body[:i], []byte("\n")) + 1
 			return nil, &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("line %d prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)", line)}
 		}
@@ -183,8 +200,10 @@ func Render(ctx context.Context, p *Pack, data Data) ([]File, error) {
 			body = append(body, '\n') // every output ends with a newline
 		}
 		body = append([]byte(header), body...)
-		if err := checkFormat(out, o.Format, body); err != nil {
-			return nil, &OutputError{Pack: p.Name, Path: out, Err: err}
+		if check {
+			if err := checkFormat(out, o.Format, body); err != nil {
+				return nil, &OutputError{Pack: p.Name, Path: out, Err: err}
+			}
 		}
 		mode := fs.FileMode(0o644)
 		if o.Mode != "" {
