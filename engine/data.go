@@ -155,8 +155,12 @@ func NewData(p *Pack, in Input) Data {
 		sinks[s.Name] = true
 		d.Pipeline.Sinks = append(d.Pipeline.Sinks, s.Name)
 	}
+	byName := make(map[string]*pipeline.Step, len(pl.Spec.Steps))
 	for _, s := range pl.Spec.Steps {
-		sd := stepData(pl, s, dataDir)
+		byName[s.Name] = s
+	}
+	for _, s := range pl.Spec.Steps {
+		sd := stepData(byName, s, dataDir)
 		sd.Depth = depth[s.Name]
 		sd.IsSink = sinks[s.Name]
 		if sd.Depth > d.Pipeline.MaxDepth {
@@ -170,7 +174,8 @@ func NewData(p *Pack, in Input) Data {
 	return d
 }
 
-func stepData(pl *pipeline.Pipeline, s *pipeline.Step, dataDir string) StepData {
+// stepData builds one step's data; byName finds the steps it depends on.
+func stepData(byName map[string]*pipeline.Step, s *pipeline.Step, dataDir string) StepData {
 	sd := StepData{
 		Name:           s.Name,
 		ID:             s.ID,
@@ -191,7 +196,7 @@ func stepData(pl *pipeline.Pipeline, s *pipeline.Step, dataDir string) StepData 
 		sd.PythonClass = s.Type.Module + ":" + s.Type.Name
 	}
 	for _, dep := range s.DependsOn {
-		ds, _ := pl.Step(dep)
+		ds := byName[dep] // the pipeline checked that it exists
 		sd.Needs = append(sd.Needs, ds.ID)
 		sd.Inputs = append(sd.Inputs, InputData{Name: ds.Name, ID: ds.ID, Dir: ds.OutputDir(dataDir)})
 	}
