@@ -48,7 +48,7 @@ func (c *checker) runScenarios(variants []*variant) error {
 	if first, _, _ := strings.Cut(text, "\n"); first != "wurzel "+c.Expect.Version {
 		return fmt.Errorf("wurzel version prints %q first, want %q", first, "wurzel "+c.Expect.Version)
 	}
-	c.ok("%s: `wurzel version` as UID %d: %s, commit %s, built %s", base.name, ct.uid, c.Expect.Version, shortCommit(c.Expect.Commit), c.Expect.Date())
+	c.ok("%s: `wurzel version` as UID %d: %s, commit %s, date %s", base.name, ct.uid, c.Expect.Version, shortCommit(c.Expect.Commit), c.Expect.Date())
 	if _, err := ct.lookPath("sh", ct.env()); err == nil {
 		return fmt.Errorf("%s: sh is on the PATH of the image without shell", base.name)
 	}
