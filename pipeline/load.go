@@ -70,14 +70,14 @@ func IsInvalid(err error) bool {
 // LoadFile reads and validates the pipeline at path. Files of the repository that custom
 // steps' commands name become the steps' Deps.
 func LoadFile(path string) (*Pipeline, error) {
-	f, err := os.Open(path)
+	f, err := yamlx.OpenRegular(path)
+	if errors.Is(err, yamlx.ErrNotRegular) {
+		return nil, &yamlx.Error{File: path, Msg: "not a regular file"}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading pipeline: %w", err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-		return nil, &yamlx.Error{File: path, Msg: "not a regular file"}
-	}
 	p, err := Load(f, path)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package values
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"go.yaml.in/yaml/v3"
 
@@ -102,18 +101,14 @@ func (e *ListError) Unwrap() []error { return e.Errs }
 
 // ReadFile reads a values file as a layer of kind File.
 func ReadFile(path string) (*Layer, error) {
-	f, err := os.Open(path)
+	f, err := yamlx.OpenRegular(path)
+	if errors.Is(err, yamlx.ErrNotRegular) {
+		return nil, &Error{Pos: Position{File: path}, Msg: "not a regular file"}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading values file: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading values file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &Error{Pos: Position{File: path}, Msg: "not a regular file"}
-	}
 	data, err := yamlx.ReadAll(f, path, yamlx.DefaultLimits.MaxBytes)
 	if err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -172,14 +171,14 @@ func isDecimal(s string) bool {
 }
 
 func readSetFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := yamlx.OpenRegular(path)
+	if errors.Is(err, yamlx.ErrNotRegular) {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
 	return yamlx.ReadAll(f, path, maxSetFile)
 }
 

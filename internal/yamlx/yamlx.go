@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,34 @@ func Errorf(file string, n *yaml.Node, format string, args ...any) *Error {
 		e.Line, e.Col = n.Line, n.Column
 	}
 	return e
+}
+
+// ErrNotRegular is returned by OpenRegular for a path that is not a regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// OpenRegular opens path for reading when it is a regular file (symlinks are followed).
+// It checks before opening, because opening a FIFO blocks until a writer comes (and
+// /dev/zero never ends), and again on the open file, in case the path changed in between.
+func OpenRegular(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, ErrNotRegular
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, ErrNotRegular
+	}
+	return f, nil
 }
 
 // ReadAll reads r, refusing more than max bytes.
