@@ -68,6 +68,10 @@ var ErrNotRegular = errors.New("not a regular file")
 func OpenRegular(path string) (*os.File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // the error reads as for os.Open
+		}
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
