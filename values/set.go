@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wurzel-dev/wurzel/internal/secret"
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
@@ -48,6 +49,9 @@ func ParseSet(kind SetKind, expr string) (*Layer, error) {
 	if !ok {
 		return fail("want PATH=VALUE, for example argo.namespace=prod")
 	}
+	if !utf8.ValidString(rawKey) {
+		return fail("the key is not valid UTF-8 text")
+	}
 	path, err := splitKey(rawKey)
 	if err != nil {
 		return fail("%v", err)
@@ -72,6 +76,13 @@ func ParseSet(kind SetKind, expr string) (*Layer, error) {
 		val = v
 	default:
 		return fail("unknown kind %q", kind)
+	}
+	if s, ok := val.(string); ok && !utf8.ValidString(s) {
+		// Every output format is text: such a value could only fail later, in a template.
+		if kind == SetFile {
+			return fail("%s is not valid UTF-8 text", raw)
+		}
+		return fail("the value is not valid UTF-8 text")
 	}
 	l := &Layer{Kind: Set, Name: name, Values: Values{}, Positions: map[string]Position{}}
 	cur := map[string]any(l.Values)

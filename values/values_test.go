@@ -164,6 +164,8 @@ func TestParseSetErrors(t *testing.T) {
 		{SetJSON, `a={"x":1,"x":2}`, `--set-json: "a=…": invalid JSON: duplicate key "x"`},
 		{SetJSON, `a=[1,`, `--set-json: "a=…": invalid JSON: unexpected EOF`},
 		{SetFile, "a=/nonexistent/file", `--set-file: "a=/nonexistent/file": open /nonexistent/file: no such file or directory`},
+		{SetString, "a=\xff\xfe", `--set-string: "a=\xff\xfe": the value is not valid UTF-8 text`},
+		{SetTyped, "a.\xc3=1", `--set: "a.\xc3=1": the key is not valid UTF-8 text`},
 	}
 	for _, tt := range tests {
 		_, err := ParseSet(tt.kind, tt.expr)
