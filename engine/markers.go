@@ -61,6 +61,9 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	}
 	report("metadata.name", "metadata.name", pl.Metadata.Name)
 	for _, s := range pl.Spec.Steps {
+		if !stepHasMarker(s, markers) {
+			continue // the common case: no need to name every place of the step
+		}
 		base := "steps." + s.Name
 		for _, k := range sortedNames(s.Settings) {
 			report(fmt.Sprintf("%s:%d: step %q: setting %s", pl.File, s.Line, s.Name, k), base+".settings."+k, s.Settings[k])
@@ -80,6 +83,22 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 		return nil
 	}
 	return &values.ListError{Errs: toErrs(p.Name, probs)}
+}
+
+// stepHasMarker reports whether any text of the step that CheckMarkers reads holds one of
+// the markers.
+func stepHasMarker(s *pipeline.Step, markers []string) bool {
+	for _, v := range s.Settings {
+		if escape.FindMarker(v, markers) != "" {
+			return true
+		}
+	}
+	for _, a := range s.Command {
+		if escape.FindMarker(a, markers) != "" {
+			return true
+		}
+	}
+	return escape.FindMarker(s.Image, markers) != ""
 }
 
 func toErrs(pack string, probs []string) []error {
