@@ -14,16 +14,19 @@ import (
 // really means an expression of the target's template language.
 const allowKey = "allowExpressions"
 
+// noValue is what text/template prints for a missing value.
+const noValue = "<no value>"
+
 // CheckMarkers rejects values and pipeline text holding the target's expression syntax
 // (pack.yaml expressionMarkers: Argo's {{, GitHub's ${{, Jinja's {{ {% {#), which the target
 // would evaluate instead of taking literally. A place listed in <valuesKey>.allowExpressions
 // (a values path such as container.env.GREETING, or steps.<name>.settings.<FIELD>,
 // steps.<name>.command) is let through: the explicit opt-in for a real expression.
+//
+// Text holding "<no value>" is refused too, for every pack: it is what text/template prints
+// for a missing value, so Render refuses any output that holds it.
 func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	markers := p.Meta.ExpressionMarkers
-	if len(markers) == 0 {
-		return nil
-	}
 	allowed := map[string]bool{}
 	if own, ok := v[p.Meta.ValuesKey].(map[string]any); ok {
 		if list, ok := own[allowKey].([]any); ok {
@@ -36,6 +39,10 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	}
 	var probs []string
 	report := func(where, allowAs, text string) {
+		if strings.Contains(text, noValue) {
+			probs = append(probs, fmt.Sprintf("%s holds %q, which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it", where, noValue))
+			return
+		}
 		m := escape.FindMarker(text, markers)
 		if m == "" || allowed[allowAs] {
 			return
