@@ -147,6 +147,7 @@ func ShortestInterval(expr string) time.Duration {
 	if err != nil {
 		return 0
 	}
+	floor := minuteFloor(s)
 	t := s.Next(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	end := t.AddDate(1, 0, 0)
 	shortest := time.Duration(0)
@@ -158,9 +159,41 @@ func ShortestInterval(expr string) time.Duration {
 		if gap := next.Sub(t); shortest == 0 || gap < shortest {
 			shortest = gap
 		}
+		if shortest == floor {
+			break // no two runs can be closer: the year need not be walked to its end
+		}
 		t = next
 	}
 	return shortest
+}
+
+// minuteFloor is a lower bound of the time between two runs of a schedule: the smallest
+// distance between two minutes of its minute field, going round the hour (an hour when it
+// names one minute). 0 when unknown.
+func minuteFloor(s cron.Schedule) time.Duration {
+	spec, ok := s.(*cron.SpecSchedule)
+	if !ok || spec.Second != 1 { // runs at second 0 only, as five-field schedules do
+		return 0
+	}
+	first, prev, gap := -1, -1, 60
+	for m := 0; m < 60; m++ {
+		if spec.Minute&(1<<uint(m)) == 0 {
+			continue
+		}
+		if first < 0 {
+			first = m
+		} else if m-prev < gap {
+			gap = m - prev
+		}
+		prev = m
+	}
+	if first < 0 {
+		return 0
+	}
+	if round := 60 - prev + first; round < gap {
+		gap = round
+	}
+	return time.Duration(gap) * time.Minute
 }
 
 // Matrix returns, per feature, each pack's support level, for `wurzel backends --matrix`.

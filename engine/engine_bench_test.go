@@ -169,3 +169,14 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkShortestInterval is the schedule check of packs with a minimum interval.
+func BenchmarkShortestInterval(b *testing.B) {
+	for _, expr := range []string{"* * * * *", "*/5 * * * *", "0 3 * * *", "0 */2 * * *"} {
+		b.Run(expr, func(b *testing.B) {
+			for b.Loop() {
+				ShortestInterval(expr)
+			}
+		})
+	}
+}
