@@ -20,8 +20,20 @@ import (
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
 )
 
-// maxOutput caps one rendered file.
-const maxOutput = 16 << 20
+// Caps on one rendered file: 16 MiB, plus 16 KiB for every step of the pipeline (an
+// honest render takes 1 to 5 KiB per step), so that big pipelines render and a template
+// that runs away stops early. The parse-back allows a YAML node per 4 bytes, which no
+// honest output nears; aliases that multiply nodes hit it first.
+const (
+	maxOutput        = 16 << 20
+	maxOutputPerStep = 16 << 10
+	bytesPerNode     = 4
+)
+
+// outputLimit is the size cap of one rendered file of a pipeline of n steps.
+func outputLimit(steps int) int {
+	return maxOutput + steps*maxOutputPerStep
+}
 
 // File is one rendered output.
 type File struct {
@@ -171,6 +183,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 	}
 	t.Funcs(funcMap(func() *template.Template { return t })) // include with this render's own depth
 	header := headerFor(p, data)
+	limit := outputLimit(len(data.Pipeline.Steps))
 	var files []File
 	seen := map[string]string{}
 	for _, o := range p.Meta.Outputs {
@@ -187,7 +200,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		}
 		seen[out] = o.Template
 		var buf bytes.Buffer
-		w := &limitedWriter{w: &buf, n: maxOutput}
+		w := &limitedWriter{w: &buf, n: limit, max: limit}
 		if err := t.ExecuteTemplate(w, name, data); err != nil {
 			return nil, p.templateError(err)
 		}
@@ -201,7 +214,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		}
 		body = append([]byte(header), body...)
 		if check {
-			if err := checkFormat(out, o.Format, body); err != nil {
+			if err := checkFormat(out, o.Format, body, len(header)+limit); err != nil {
 				return nil, &OutputError{Pack: p.Name, Path: out, Err: err}
 			}
 		}
@@ -253,11 +266,11 @@ func headerFor(p *Pack, d Data) string {
 		d.Wurzel.Version, d.Pipeline.File, hex.EncodeToString(h.Sum(nil)))
 }
 
-// checkFormat checks a rendered file against its declared format.
-func checkFormat(name, format string, body []byte) error {
+// checkFormat checks a rendered file against its declared format; limit is its size cap.
+func checkFormat(name, format string, body []byte, limit int) error {
 	switch format {
 	case "yaml":
-		docs, err := yamlx.ParseStream(body, name, yamlx.Limits{MaxBytes: maxOutput, MaxDepth: 100, MaxNodes: 4 << 20})
+		docs, err := yamlx.ParseStream(body, name, yamlx.Limits{MaxBytes: int64(limit), MaxDepth: 100, MaxNodes: limit / bytesPerNode})
 		if err != nil {
 			return fmt.Errorf("not valid YAML (a template emits broken structure): %w", err)
 		}
@@ -273,13 +286,13 @@ func checkFormat(name, format string, body []byte) error {
 }
 
 type limitedWriter struct {
-	w interface{ Write([]byte) (int, error) }
-	n int
+	w      interface{ Write([]byte) (int, error) }
+	n, max int
 }
 
 func (l *limitedWriter) Write(b []byte) (int, error) {
 	if len(b) > l.n {
-		return 0, fmt.Errorf("output is larger than %d bytes", maxOutput)
+		return 0, fmt.Errorf("output is larger than %d bytes (16 MiB and 16 KiB per step): does a template repeat a big value for every step?", l.max)
 	}
 	l.n -= len(b)
 	return l.w.Write(b)
