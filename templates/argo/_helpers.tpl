@@ -16,7 +16,9 @@ failing. Every helper returns text; checks fail the render with the values key i
 {{- $s := get .Values.argo "schedules" -}}
 {{- if not (kindIs "slice" $s) }}{{ $s = ternary (list) (list $s) (eq (include "argo.text" $s) "") }}{{ end -}}
 {{- $out := list -}}
-{{- range $s }}{{ with include "argo.text" . }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- range $i, $x := $s }}{{ with include "argo.text" $x }}
+{{- if regexMatch "[\\x00-\\x1f\\x7f\\x{85}\\x{2028}\\x{2029}]" . }}{{ fail (printf "argo.schedules[%d] is %q: a cron schedule is one line of five fields (\"0 4 * * *\") or a descriptor (@daily)" $i .) }}{{ end -}}
+{{- $out = append $out . }}{{ end }}{{ end -}}
 {{- if and (not $out) .Pipeline.Schedule }}{{ $out = list .Pipeline.Schedule }}{{ end -}}
 {{- join "\n" $out -}}
 {{- end -}}
@@ -44,6 +46,12 @@ failing. Every helper returns text; checks fail the render with the values key i
 
 {{/* argo.artifact: the output artifact of a step. */}}
 {{- define "argo.artifact" -}}wurzel-artifact-{{ .ID }}{{- end -}}
+
+{{/* argo.k8sText: text for a container's command or an env value, which Kubernetes reads
+literally: every "$" doubled, so that $(NAME) is not replaced by another variable. */}}
+{{- define "argo.k8sText" -}}
+{{- replace "$" "$$" . -}}
+{{- end -}}
 
 {{/* argo.text: a value as text; "" for null (list items keep their nulls). */}}
 {{- define "argo.text" -}}
@@ -235,7 +243,7 @@ then secretRef, then configMapRef, as Python Wurzel orders them. Takes $. */}}
 {{- fail (printf "argo.container.env or global.env sets %s, but %s: remove it from the values" $name (index $fixed $name)) -}}
 {{- end -}}
 - name: {{ yamlv $name }}
-  value: {{ index $env $name | toString | yamlv }}
+  value: {{ index $env $name | toString | include "argo.k8sText" | yamlv }}
 {{ end -}}
 {{- range $step.Secrets -}}
 - name: {{ yamlv .Env }}
@@ -248,7 +256,7 @@ then secretRef, then configMapRef, as Python Wurzel orders them. Takes $. */}}
   value: "{{ "{{" }}workflow.uid{{ "}}" }}"
 {{- if hasKey $fixed "HF_HOME" }}
 - name: HF_HOME
-  value: {{ get $cache "mountPath" | toString | yamlv }}
+  value: {{ get $cache "mountPath" | toString | include "argo.k8sText" | yamlv }}
 {{- end -}}
 {{- end -}}
 

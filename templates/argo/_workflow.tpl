@@ -67,7 +67,7 @@ templates:
     dag:
       tasks:
 {{- range .Pipeline.Steps }}
-        - name: {{ .ID }}
+        - name: {{ yamlv .ID }}
           template: {{ include "argo.template" . }}
 {{- if .Needs }}
           depends: {{ join " && " .Needs | yamlv }}
@@ -146,7 +146,7 @@ templates:
     image: {{ include "wurzel.image" (list $root $step (get $c "image" | toString)) | yamlv }}
     command:
 {{- range $step.Argv }}
-      - {{ yamlv . }}
+      - {{ include "argo.k8sText" . | yamlv }}
 {{- end }}
     env:
 {{ include "argo.env" (list $root $step) | indent 6 }}
