@@ -68,7 +68,7 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	}
 	report("metadata.name", "metadata.name", pl.Metadata.Name)
 	for _, s := range pl.Spec.Steps {
-		if !stepHasMarker(s, markers) {
+		if !stepHasMarker(s, append(markers[:len(markers):len(markers)], noValue)) {
 			continue // the common case: no need to name every place of the step
 		}
 		base := "steps." + s.Name
@@ -81,9 +81,11 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 		report(fmt.Sprintf("%s:%d: step %q: image", pl.File, s.Line, s.Name), base+".image", s.Image)
 	}
 	for _, k := range sortedNames(pl.Metadata.Labels) {
+		report(fmt.Sprintf("metadata.labels key %q", k), "metadata.labels", k)
 		report("metadata.labels."+k, "metadata.labels", pl.Metadata.Labels[k])
 	}
 	for _, k := range sortedNames(pl.Metadata.Annotations) {
+		report(fmt.Sprintf("metadata.annotations key %q", k), "metadata.annotations", k)
 		report("metadata.annotations."+k, "metadata.annotations", pl.Metadata.Annotations[k])
 	}
 	if len(probs) == 0 {
