@@ -67,8 +67,9 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 		})
 	}
 	report("metadata.name", "metadata.name", pl.Metadata.Name)
+	stepMarkers := append(markers[:len(markers):len(markers)], noValue)
 	for _, s := range pl.Spec.Steps {
-		if !stepHasMarker(s, append(markers[:len(markers):len(markers)], noValue)) {
+		if !stepHasMarker(s, stepMarkers) {
 			continue // the common case: no need to name every place of the step
 		}
 		base := "steps." + s.Name
