@@ -180,3 +180,19 @@ func BenchmarkShortestInterval(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWrite writes the render of a 100-step DAG (7 files) atomically, synced.
+func BenchmarkWrite(b *testing.B) {
+	job := benchJob(b, 100, gen.DAG)
+	res, err := job.Run(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Write(dir, res.Files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

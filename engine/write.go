@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"sync"
 )
 
 // Write writes files under dir so that a failure changes nothing: every file is first
@@ -25,26 +26,49 @@ func Write(dir string, files []File) ([]string, error) {
 		return nil, fmt.Errorf("opening output directory: %w", err)
 	}
 	defer root.Close()
-	type staged struct{ tmp, final string }
-	var done []staged
+	type staged struct {
+		tmp, final string
+		err        error
+	}
+	done := make([]staged, len(files))
 	cleanup := func() {
 		for _, s := range done {
-			_ = root.Remove(s.tmp)
+			if s.tmp != "" {
+				_ = root.Remove(s.tmp)
+			}
 		}
 	}
-	for _, f := range files {
+	for i, f := range files {
+		done[i].final = f.Path
 		if d := path.Dir(f.Path); d != "." {
 			if err := root.MkdirAll(d, 0o755); err != nil {
-				cleanup()
 				return nil, fmt.Errorf("writing %s: %w", path.Join(dir, f.Path), err)
 			}
 		}
-		tmp, err := stage(root, f)
-		if err != nil {
+	}
+	// Stage the files concurrently: each one's fsync waits for the disk, and file systems
+	// commit concurrent syncs together.
+	work := make(chan int, len(files))
+	for i := range files {
+		work <- i
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range min(len(files), maxConcurrentWrites) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				done[i].tmp, done[i].err = stage(root, files[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, s := range done {
+		if s.err != nil {
 			cleanup()
-			return nil, fmt.Errorf("writing %s: %w", path.Join(dir, f.Path), err)
+			return nil, fmt.Errorf("writing %s: %w", path.Join(dir, s.final), s.err)
 		}
-		done = append(done, staged{tmp, f.Path})
 	}
 	var written []string
 	dirs := map[string]bool{}
@@ -63,13 +87,25 @@ func Write(dir string, files []File) ([]string, error) {
 		names = append(names, d)
 	}
 	sort.Strings(names)
-	for _, d := range names {
-		if err := syncDir(root, d); err != nil {
-			return written, fmt.Errorf("syncing %s: %w", path.Join(dir, d), err)
+	errs := make([]error, len(names))
+	for i, d := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = syncDir(root, d)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return written, fmt.Errorf("syncing %s: %w", path.Join(dir, names[i]), err)
 		}
 	}
 	return written, nil
 }
+
+// maxConcurrentWrites bounds the files staged at once.
+const maxConcurrentWrites = 8
 
 func stage(root *os.Root, f File) (string, error) {
 	var rnd [6]byte
