@@ -8,6 +8,8 @@ import (
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/wurzel-dev/wurzel/engine"
 	"github.com/wurzel-dev/wurzel/semdiff"
@@ -172,10 +174,12 @@ func selectBackends(flag, spec []string, lib *engine.Library) ([]string, error) 
 	return out, nil
 }
 
-// defaultImage is the container image of this version of wurzel.
+// defaultImage is the container image of this version of wurzel: the release's tag, or
+// latest for development builds and pseudo-versions (go install …@main), whose tags are
+// never published. build/internal/source.ImageTag applies the same rule.
 func defaultImage(version string) string {
 	tag := version
-	if tag == "" || tag == "dev" || strings.Contains(tag, "+") {
+	if !semver.IsValid(tag) || semver.Canonical(tag) != tag || module.IsPseudoVersion(tag) {
 		tag = "latest"
 	}
 	return "ghcr.io/wurzel-dev/wurzel:" + tag

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 )
 
@@ -41,8 +42,8 @@ func (i Info) Date() string { return i.Time.UTC().Format(time.RFC3339) }
 // names by default: the version, or "latest" for development builds (version "dev", empty,
 // or with build metadata after a "+").
 func ImageTag(version string) string {
-	if version == "" || version == "dev" || strings.Contains(version, "+") {
-		return "latest"
+	if !isRelease(version) || module.IsPseudoVersion(version) {
+		return "latest" // dev builds and pseudo-versions name no published tag (cmd.defaultImage)
 	}
 	return version
 }

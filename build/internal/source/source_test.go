@@ -18,7 +18,7 @@ func TestImageTag(t *testing.T) {
 		{"v1.2.3", "v1.2.3"},
 		{"v1.2.3-rc.1", "v1.2.3-rc.1"},
 		{"v1.2.3+dirty", "latest"},
-		{"v0.0.0-20261101120000-abcdef123456", "v0.0.0-20261101120000-abcdef123456"},
+		{"v0.0.0-20261101120000-abcdef123456", "latest"}, // a pseudo-version names no published tag
 	}
 	for _, tt := range tests {
 		if got := ImageTag(tt.version); got != tt.want {
