@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"sort"
@@ -24,6 +25,9 @@ const (
 	maxRepeat       = 1 << 20 // characters from repeat
 	maxSequence     = 1 << 16 // items from until, untilStep and seq
 	maxIncludeDepth = 100
+	maxIndent       = 1 << 10  // spaces of indent and nindent
+	maxWidth        = 1 << 12  // width and precision of printf verbs
+	maxIndentResult = 64 << 20 // bytes from indent and nindent
 )
 
 // sprigAllowed are the sprig functions templates may call. Everything else sprig offers is
@@ -36,14 +40,14 @@ var sprigAllowed = []string{
 	"atoi", "b32dec", "b32enc", "b64dec", "b64enc", "base", "biggest", "camelcase", "cat", "ceil",
 	"chunk", "clean", "coalesce", "compact", "concat", "contains", "deepCopy", "deepEqual", "default",
 	"dict", "dig", "dir", "div", "divf", "duration", "empty", "ext", "fail", "first", "float64",
-	"floor", "fromJson", "get", "has", "hasKey", "hasPrefix", "hasSuffix", "hello", "indent",
+	"floor", "fromJson", "get", "has", "hasKey", "hasPrefix", "hasSuffix", "hello",
 	"initial", "initials", "int", "int64", "isAbs", "join", "kebabcase", "kindIs", "kindOf", "last",
 	"list", "lower", "max", "maxf", "merge", "mergeOverwrite", "min", "minf", "mod", "mul", "mulf",
 	"mustAppend", "mustChunk", "mustCompact", "mustDeepCopy", "mustFirst", "mustFromJson", "mustHas",
 	"mustInitial", "mustLast", "mustMerge", "mustMergeOverwrite", "mustPrepend", "mustPush",
 	"mustRegexFind", "mustRegexFindAll", "mustRegexMatch", "mustRegexReplaceAll",
 	"mustRegexReplaceAllLiteral", "mustRegexSplit", "mustRest", "mustReverse", "mustSlice",
-	"mustToJson", "mustToPrettyJson", "mustToRawJson", "mustUniq", "mustWithout", "nindent",
+	"mustToJson", "mustToPrettyJson", "mustToRawJson", "mustUniq", "mustWithout",
 	"nospace", "omit", "pick", "pluck", "plural", "prepend", "push", "regexFind", "regexFindAll",
 	"regexMatch", "regexQuoteMeta", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit",
 	"replace", "rest", "reverse", "round", "semver", "semverCompare", "set", "sha1sum", "sha256sum",
@@ -68,11 +72,14 @@ var sprigDenied = []string{
 	// OS-specific paths; unsafe quoting
 	"osBase", "osClean", "osDir", "osExt", "osIsAbs", "squote",
 	// replaced by strict or capped versions below
-	"repeat", "until", "untilStep", "seq", "keys", "values", "toJson", "quote",
+	"repeat", "until", "untilStep", "seq", "keys", "values", "toJson", "quote", "indent", "nindent",
 }
 
 // funcMap returns the functions of a template set. include needs the set itself.
-func funcMap(t func() *template.Template) template.FuncMap {
+func funcMap(t func() *template.Template) template.FuncMap { return guardedFuncMap(t, nil) }
+
+// guardedFuncMap is funcMap whose loop-prone functions fail once g stops the render.
+func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 	all := sprig.TxtFuncMap()
 	f := template.FuncMap{}
 	for _, name := range sprigAllowed {
@@ -82,16 +89,35 @@ func funcMap(t func() *template.Template) template.FuncMap {
 	ours := template.FuncMap{
 		// Capped versions of sprig's generators.
 		"repeat": func(n int, s string) (string, error) {
-			if n < 0 || n*len(s) > maxRepeat {
+			if err := g.err(); err != nil {
+				return "", err
+			}
+			if n < 0 || (len(s) > 0 && n > maxRepeat/len(s)) {
 				return "", fmt.Errorf("repeat: %d copies of %d bytes is more than %d bytes", n, len(s), maxRepeat)
 			}
 			return strings.Repeat(s, n), nil
 		},
-		"until": func(n int) ([]int, error) { return sequence(0, n, 1) },
+		"until": func(n int) ([]int, error) {
+			if err := g.err(); err != nil {
+				return nil, err
+			}
+			return sequence(0, n, 1)
+		},
 		"untilStep": func(start, stop, step int) ([]int, error) {
+			if err := g.err(); err != nil {
+				return nil, err
+			}
 			return sequence(start, stop, step)
 		},
-		"seq": seq,
+		"seq": func(params ...int) (string, error) {
+			if err := g.err(); err != nil {
+				return "", err
+			}
+			return seq(params...)
+		},
+		"indent":  func(n int, s string) (string, error) { return indent(n, s, "") },
+		"nindent": func(n int, s string) (string, error) { return indent(n, s, "\n") },
+		"printf":  printf,
 		// Deterministic map helpers.
 		"keys":   sortedKeys,
 		"values": sortedValues,
@@ -101,6 +127,9 @@ func funcMap(t func() *template.Template) template.FuncMap {
 		"toYaml":   toYAML,
 		"toJson":   toJSON,
 		"include": func(name string, data any) (string, error) {
+			if err := g.err(); err != nil {
+				return "", err
+			}
 			if depth >= maxIncludeDepth {
 				return "", fmt.Errorf("include %q: nested more than %d deep", name, maxIncludeDepth)
 			}
@@ -234,16 +263,38 @@ func mustCompileRegex(expr string) *regexp.Regexp {
 	return re
 }
 
+// span counts the integers from start, stepping by step, before passing stop (inclusive:
+// up to and including stop), without overflowing for any int arguments.
+func span(start, stop, step int, inclusive bool) uint64 {
+	var d, s uint64
+	switch {
+	case step > 0 && (stop > start || inclusive && stop == start):
+		d, s = uint64(stop)-uint64(start), uint64(step)
+	case step < 0 && (stop < start || inclusive && stop == start):
+		d, s = uint64(start)-uint64(stop), uint64(-(step+1))+1
+	default:
+		return 0
+	}
+	if !inclusive {
+		d-- // the last value before stop
+	}
+	if q := d / s; q < math.MaxUint64 {
+		return q + 1
+	}
+	return math.MaxUint64
+}
+
 func sequence(start, stop, step int) ([]int, error) {
 	if step == 0 {
 		return nil, errors.New("step must not be 0")
 	}
-	n := (stop - start) / step
+	n := span(start, stop, step, false)
 	if n > maxSequence {
 		return nil, fmt.Errorf("sequence of %d items is longer than %d", n, maxSequence)
 	}
-	var out []int
-	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
+	// Count the items rather than compare with stop: i += step can overflow past stop.
+	out := make([]int, 0, n)
+	for i, k := start, uint64(0); k < n; i, k = i+step, k+1 {
 		out = append(out, i)
 	}
 	return out, nil
@@ -268,15 +319,59 @@ func seq(params ...int) (string, error) {
 	if start > stop && step > 0 {
 		step = -step
 	}
-	n := (stop-start)/step + 1
+	n := span(start, stop, step, true)
 	if n > maxSequence {
 		return "", fmt.Errorf("seq: %d items is more than %d", n, maxSequence)
 	}
-	var parts []string
-	for i := start; (step > 0 && i <= stop) || (step < 0 && i >= stop); i += step {
-		parts = append(parts, fmt.Sprint(i))
+	parts := make([]string, 0, n)
+	for i, k := start, uint64(0); k < n; i, k = i+step, k+1 {
+		parts = append(parts, strconv.Itoa(i))
 	}
 	return strings.Join(parts, " "), nil
+}
+
+// indent is sprig's indent (prefix "") and nindent (prefix "\n"), with a cap on the spaces
+// and on the result.
+func indent(n int, s, prefix string) (string, error) {
+	if n < 0 || n > maxIndent {
+		return "", fmt.Errorf("indent: %d spaces is more than %d", n, maxIndent)
+	}
+	if lines := strings.Count(s, "\n") + 1; lines > (maxIndentResult-len(s))/max(n, 1) {
+		return "", fmt.Errorf("indent: %d lines of %d spaces is more than %d bytes", lines, n, maxIndentResult)
+	}
+	pad := strings.Repeat(" ", n)
+	return prefix + pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
+}
+
+// printf is text/template's printf, refusing widths and precisions over maxWidth (fmt
+// would allocate them: {{ printf "%999999999d" 1 }}) and * (a width from an argument).
+func printf(format string, args ...any) (string, error) {
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		for i++; i < len(format); i++ {
+			c := format[i]
+			switch {
+			case c == '*':
+				return "", fmt.Errorf("printf %q: widths from arguments (*) are not supported", format)
+			case c >= '0' && c <= '9':
+				j := i
+				for j < len(format) && format[j] >= '0' && format[j] <= '9' {
+					j++
+				}
+				if n, err := strconv.Atoi(format[i:j]); err != nil || n > maxWidth {
+					return "", fmt.Errorf("printf %q: width or precision %s is more than %d", format, format[i:j], maxWidth)
+				}
+				i = j - 1
+				continue
+			case strings.IndexByte("+-# .[]", c) >= 0:
+				continue
+			}
+			break
+		}
+	}
+	return fmt.Sprintf(format, args...), nil
 }
 
 func sortedKeys(maps ...map[string]any) []string {

@@ -181,7 +181,8 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", p.Name, err)
 	}
-	t.Funcs(funcMap(func() *template.Template { return t })) // include with this render's own depth
+	g := &guard{}
+	t.Funcs(guardedFuncMap(func() *template.Template { return t }, g)) // include with this render's own depth
 	header := headerFor(p, data)
 	limit := outputLimit(len(data.Pipeline.Steps))
 	var files []File
@@ -191,7 +192,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 			return nil, err
 		}
 		name := p.Name + "/" + o.Template
-		out, err := p.outputPath(t, o, data)
+		out, err := p.outputPath(ctx, g, t, o, data)
 		if err != nil {
 			return nil, err
 		}
@@ -200,8 +201,11 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		}
 		seen[out] = o.Template
 		var buf bytes.Buffer
-		w := &limitedWriter{w: &buf, n: limit, max: limit}
-		if err := t.ExecuteTemplate(w, name, data); err != nil {
+		w := &limitedWriter{w: &buf, n: limit, max: limit, g: g}
+		if err := boundedRun(ctx, g, name, RenderTimeout, func() error { return t.ExecuteTemplate(w, name, data) }); err != nil {
+			if ctx.Err() != nil {
+				return nil, err
+			}
 			return nil, p.templateError(err)
 		}
 		body := buf.Bytes()
@@ -233,13 +237,17 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 }
 
 // outputPath renders an output's path template and checks it stays inside the output dir.
-func (p *Pack) outputPath(t *template.Template, o Output, data Data) (string, error) {
+func (p *Pack) outputPath(ctx context.Context, g *guard, t *template.Template, o Output, data Data) (string, error) {
 	pt, err := t.New("path:" + o.Template).Parse(o.Path)
 	if err != nil {
 		return "", &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: path: %v", o.Template, err)}
 	}
 	var b strings.Builder
-	if err := pt.Execute(&b, data); err != nil {
+	w := &limitedWriter{w: &b, n: maxOutput, max: maxOutput, g: g}
+	if err := boundedRun(ctx, g, "path of "+o.Template, RenderTimeout, func() error { return pt.Execute(w, data) }); err != nil {
+		if ctx.Err() != nil {
+			return "", err
+		}
 		return "", &TemplateError{Pack: p.Name, Layer: p.Origin, Err: err}
 	}
 	out := b.String()
@@ -288,9 +296,13 @@ func checkFormat(name, format string, body []byte, limit int) error {
 type limitedWriter struct {
 	w      interface{ Write([]byte) (int, error) }
 	n, max int
+	g      *guard // stops the writes of an abandoned render
 }
 
 func (l *limitedWriter) Write(b []byte) (int, error) {
+	if err := l.g.err(); err != nil {
+		return 0, err
+	}
 	if len(b) > l.n {
 		return 0, fmt.Errorf("output is larger than %d bytes (16 MiB and 16 KiB per step): does a template repeat a big value for every step?", l.max)
 	}

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/metrics"
+	"sync/atomic"
+	"time"
+)
+
+// RenderTimeout bounds the execution of one template of a pack (an output, or an output's
+// path). A template that runs longer, such as nested ranges over long lists or an
+// exponential recursion in an override, fails the render instead of running for minutes.
+var RenderTimeout = 10 * time.Second
+
+// maxRenderHeap is how far the heap may grow while one template executes: a template that
+// doubles a string or a list in a loop fails the render long before the machine runs out
+// of memory. An honest render of a pipeline of 10,000 steps grows it by tens of MiB.
+var maxRenderHeap int64 = 1 << 30
+
+// boundsTick is how often a running template's heap is looked at.
+const boundsTick = 10 * time.Millisecond
+
+// errStopped is what a stopped render's writer and functions return.
+var errStopped = errors.New("render stopped")
+
+// guard stops an abandoned render: text/template cannot be interrupted, so once a template
+// is given up on, its goroutine is left to finish, and the render's writer and functions
+// fail at their next call.
+type guard struct{ stopped atomic.Bool }
+
+func (g *guard) err() error {
+	if g != nil && g.stopped.Load() {
+		return errStopped
+	}
+	return nil
+}
+
+// boundedRun runs fn (one template execution) in its own goroutine and waits for it, for
+// ctx, for timeout and while the heap stays within maxRenderHeap. A panic in fn is
+// returned as an error. what names the template in errors.
+func boundedRun(ctx context.Context, g *guard, what string, timeout time.Duration, fn func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("%s: the template panicked: %v", what, r)
+			}
+		}()
+		done <- fn()
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	tick := time.NewTicker(boundsTick)
+	defer tick.Stop()
+	base := heapBytes()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			g.stopped.Store(true)
+			return ctx.Err()
+		case <-timer.C:
+			g.stopped.Store(true)
+			return fmt.Errorf("%s: rendering took longer than %v; a template loops too long (a range over a long list inside another, or a recursion)", what, timeout)
+		case <-tick.C:
+			if grown := heapBytes() - base; grown > maxRenderHeap {
+				g.stopped.Store(true)
+				return fmt.Errorf("%s: rendering used more than %d MiB of memory; a template builds too large a value (a string or list that grows in a loop)", what, maxRenderHeap>>20)
+			}
+		}
+	}
+}
+
+// heapBytes is the memory held by heap objects, live or not yet swept.
+func heapBytes() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
