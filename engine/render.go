@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
 )
@@ -100,7 +102,11 @@ type OutputError struct {
 }
 
 func (e *OutputError) Error() string {
-	return fmt.Sprintf("render %s: output %s: %v", e.Pack, e.Path, e.Err)
+	p := e.Path
+	if !utf8.ValidString(p) || strings.ContainsFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		p = strconv.Quote(p) // the message must not carry line breaks or terminal escapes
+	}
+	return fmt.Sprintf("render %s: output %s: %v", e.Pack, p, e.Err)
 }
 
 func (e *OutputError) Unwrap() error { return e.Err }
@@ -251,10 +257,28 @@ func (p *Pack) outputPath(ctx context.Context, g *guard, t *template.Template, o
 		return "", &TemplateError{Pack: p.Name, Layer: p.Origin, Err: err}
 	}
 	out := b.String()
-	if out == "" || !filepath.IsLocal(filepath.FromSlash(out)) || strings.Contains(out, "\\") || path.Clean(out) != out {
-		return "", &OutputError{Pack: p.Name, Path: out, Err: errors.New("output paths must be relative, clean and inside the output directory")}
+	if msg := badOutputPath(out); msg != "" {
+		return "", &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("%s (the path is %s in %s/pack.yaml)", msg, o.Path, p.Name)}
 	}
 	return out, nil
+}
+
+// badOutputPath says what is wrong with a rendered output path, or "".
+func badOutputPath(out string) string {
+	if out == "" || !filepath.IsLocal(filepath.FromSlash(out)) || strings.Contains(out, "\\") || path.Clean(out) != out {
+		return "output paths must be relative, clean and inside the output directory"
+	}
+	for _, r := range out {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == utf8.RuneError {
+			return "output paths must not hold control characters, line breaks or bytes that are not UTF-8"
+		}
+	}
+	for _, elem := range strings.Split(out, "/") {
+		if len(elem) > 255 {
+			return "output paths must not have a file or folder name longer than 255 bytes"
+		}
+	}
+	return ""
 }
 
 // headerFor is the generated-file header: who generated the file, from what, and a hash of
