@@ -24,7 +24,8 @@ const noValue = "<no value>"
 // steps.<name>.command) is let through: the explicit opt-in for a real expression.
 //
 // Text holding "<no value>" is refused too, for every pack: it is what text/template prints
-// for a missing value, so Render refuses any output that holds it.
+// for a missing value, so Render refuses any output that holds it. So is a NUL byte, which
+// the encoders cannot write.
 func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	markers := p.Meta.ExpressionMarkers
 	allowed := map[string]bool{}
@@ -41,6 +42,10 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	report := func(where, allowAs, text string) {
 		if strings.Contains(text, noValue) {
 			probs = append(probs, fmt.Sprintf("%s holds %q, which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it", where, noValue))
+			return
+		}
+		if strings.IndexByte(text, 0) >= 0 {
+			probs = append(probs, fmt.Sprintf("%s holds a NUL byte, which no command line, environment or rendered file can carry; remove it", where))
 			return
 		}
 		m := escape.FindMarker(text, markers)
@@ -67,7 +72,7 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 		})
 	}
 	report("metadata.name", "metadata.name", pl.Metadata.Name)
-	stepMarkers := append(markers[:len(markers):len(markers)], noValue)
+	stepMarkers := append(markers[:len(markers):len(markers)], noValue, "\x00")
 	for _, s := range pl.Spec.Steps {
 		if !stepHasMarker(s, stepMarkers) {
 			continue // the common case: no need to name every place of the step
