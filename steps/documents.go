@@ -14,23 +14,59 @@ import (
 )
 
 // DocumentDecoder reads a documents file entry by entry, without holding the whole file.
+// Well-formed entries are read straight from the bytes (fastDocs); at anything else, from a
+// syntax error to a key given twice, the token-by-token decoder takes over at that entry
+// and reports it.
 type DocumentDecoder struct {
-	dec   *json.Decoder
+	fast  *fastDocs
+	tok   *tokenDecoder // after the hand-over
 	index int
-	state int // 0 before '[', 1 inside, 2 after ']'
 }
 
 // NewDocumentDecoder returns a decoder reading a JSON array of documents from r.
 func NewDocumentDecoder(r io.Reader) *DocumentDecoder {
-	dec := json.NewDecoder(&utf8Reader{r: r})
-	dec.UseNumber()
-	return &DocumentDecoder{dec: dec}
+	return &DocumentDecoder{fast: &fastDocs{r: &utf8Reader{r: r}}}
 }
 
 // Next returns the next document, or io.EOF after the last one. Errors name the entry
 // ("documents[3].url: want a string, got a number"). Unknown keys are ignored, as Python
 // Wurzel (pydantic) ignores them; md, keywords and url are required.
 func (d *DocumentDecoder) Next() (Document, error) {
+	if d.tok == nil {
+		doc, ok, err := d.fast.next()
+		if ok {
+			if err == nil {
+				d.index++
+			}
+			return doc, err
+		}
+		d.tok = d.fast.handOver(d.index)
+	}
+	doc, err := d.tok.Next()
+	var ue *utf8Error
+	if errors.As(err, &ue) {
+		// Where the decoder stands when the bad byte shows depends on how the file is
+		// read; the byte's offset does not.
+		return Document{}, fmt.Errorf("documents: %w", ue)
+	}
+	return doc, err
+}
+
+// tokenDecoder reads a documents file token by token with encoding/json.
+type tokenDecoder struct {
+	dec   *json.Decoder
+	index int
+	state int // 0 before '[', 1 inside, 2 after ']'
+}
+
+func newTokenDecoder(r io.Reader) *tokenDecoder {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	return &tokenDecoder{dec: dec}
+}
+
+// Next is DocumentDecoder.Next.
+func (d *tokenDecoder) Next() (Document, error) {
 	if d.state == 0 {
 		tok, err := d.dec.Token()
 		if err == io.EOF {
@@ -65,7 +101,7 @@ func (d *DocumentDecoder) Next() (Document, error) {
 	return doc, err
 }
 
-func (d *DocumentDecoder) entry() (Document, error) {
+func (d *tokenDecoder) entry() (Document, error) {
 	where := fmt.Sprintf("documents[%d]", d.index)
 	tok, err := d.dec.Token()
 	if err != nil {
@@ -136,7 +172,7 @@ func (d *DocumentDecoder) entry() (Document, error) {
 	return doc, nil
 }
 
-func (d *DocumentDecoder) syntax(err error, where string) error {
+func (d *tokenDecoder) syntax(err error, where string) error {
 	if where == "" {
 		where = "documents"
 	}

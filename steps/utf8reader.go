@@ -8,6 +8,8 @@ import (
 
 // utf8Reader passes bytes through and fails at the first byte that is not valid UTF-8, as
 // Python fails to decode such a file. A character split between two reads is checked whole.
+// The bytes before a bad one are passed on first, so that the error comes when the reader's
+// user needs that byte, whatever the sizes of its reads.
 type utf8Reader struct {
 	r       io.Reader
 	off     int64  // offset of pending[0] in the stream
@@ -20,6 +22,11 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 		return 0, u.err
 	}
 	n, err := u.r.Read(p)
+	if len(u.pending) == 0 && utf8.Valid(p[:n]) {
+		u.off += int64(n)
+		return n, err
+	}
+	held := len(u.pending) // bytes passed on by earlier reads, checked now
 	buf := append(u.pending, p[:n]...)
 	i := 0
 	for i < len(buf) {
@@ -33,6 +40,9 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 				break // wait for the rest of the character
 			}
 			u.err = &utf8Error{u.off + int64(i)}
+			if i > held {
+				return i - held, nil // the good bytes first; the error on the next read
+			}
 			return 0, u.err
 		}
 		i += w
@@ -41,6 +51,9 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 	u.pending = append(u.pending[:0], buf[i:]...)
 	if err == io.EOF && len(u.pending) > 0 {
 		u.err = &utf8Error{u.off}
+		if n > len(u.pending) {
+			return n - len(u.pending), nil
+		}
 		return 0, u.err
 	}
 	return n, err
