@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,20 +56,33 @@ func invalidSetting(field, format string, args ...any) error {
 type dedupStep struct{ use []bool } // by documentFields
 
 func (s *dedupStep) Run(_ context.Context, in Data) (Data, error) {
-	seen := make(map[[sha256.Size]byte]bool, len(in.Documents))
 	out := make([]Document, 0, len(in.Documents))
+	if field, ok := s.single(); ok {
+		// One text field: the field itself is the key (hashed by the map, compared exactly).
+		seen := make(map[string]struct{}, len(in.Documents))
+		for _, d := range in.Documents {
+			key := [...]string{d.MD, d.Keywords, d.URL}[field]
+			if _, dup := seen[key]; dup {
+				continue
+			}
+			seen[key] = struct{}{}
+			out = append(out, d)
+		}
+		return Data{Documents: out}, nil
+	}
+	seen := make(map[[sha256.Size]byte]bool, len(in.Documents))
+	var n [8]byte
 	for i, d := range in.Documents {
 		h := sha256.New()
-		var b strings.Builder
 		for k, field := range []string{d.MD, d.Keywords, d.URL} {
 			if s.use[k] {
-				b.Reset()
-				pyfmt.JSONString(&b, field) // quoted, so fields cannot run into each other
-				h.Write([]byte(b.String()))
+				binary.LittleEndian.PutUint64(n[:], uint64(len(field))) // so that fields cannot run into each other
+				h.Write(n[:])
+				h.Write([]byte(field))
 			}
 		}
 		if s.use[3] {
-			b.Reset()
+			var b strings.Builder
 			var md any
 			if d.Metadata != nil {
 				md = d.Metadata
@@ -87,4 +101,16 @@ func (s *dedupStep) Run(_ context.Context, in Data) (Data, error) {
 		out = append(out, d)
 	}
 	return Data{Documents: out}, nil
+}
+
+// single returns the one text field (0 md, 1 keywords, 2 url) when it is the only field
+// compared.
+func (s *dedupStep) single() (int, bool) {
+	field, n := -1, 0
+	for k, use := range s.use {
+		if use {
+			field, n = k, n+1
+		}
+	}
+	return field, n == 1 && field < 3
 }
