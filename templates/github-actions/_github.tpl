@@ -81,7 +81,7 @@ quoted by yamlv. Every form reads back as exactly the string.
 */}}
 {{- define "gha.str" -}}
 {{- $s := index . 0 -}}{{- $indent := index . 1 -}}{{- $block := index . 2 -}}
-{{- $ctl := "\\x00-\\x08\\x0b-\\x1f\\x7f\\x{85}\\x{2028}\\x{2029}\\x{feff}" -}}
+{{- $ctl := "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x{9f}\\x{2028}\\x{2029}\\x{feff}\\x{fffe}\\x{ffff}" -}}
 {{- $body := trimSuffix "\n" $s -}}
 {{- if eq (include "gha.plain" $s) $s -}}
 {{ $s }}
@@ -104,37 +104,39 @@ quoted by yamlv. Every form reads back as exactly the string.
 {{- end -}}
 
 {{/*
-gha.yaml: a values tree (list value indent) as block YAML, each line starting with a newline
+gha.yaml: a values tree (list value indent where) as block YAML, each line starting with a newline
 and the indentation, every string through gha.str. Unlike toYaml, its scalars are safe for
 YAML 1.1 readers too (=, yes, 0755 are quoted). Empty maps and lists are {} and [].
 */}}
 {{- define "gha.yaml" -}}
-{{- $v := index . 0 -}}{{- $indent := index . 1 -}}
+{{- $v := index . 0 -}}{{- $indent := index . 1 -}}{{- $where := index . 2 -}}
 {{- $pad := repeat (int $indent) " " -}}
 {{- if kindIs "map" $v -}}
 {{- range $k := keys $v -}}
 {{- $x := index $v $k }}
-{{ $pad }}{{ include "gha.plain" $k }}:{{ include "gha.yamlValue" (list $x $indent) }}
+{{- $key := include "gha.plain" $k }}
+{{- if gt (len $key) 1000 }}{{ fail (printf "%s: a key of %d characters (%q…) is longer than YAML allows a key to be" $where (len $k) (trunc 20 $k)) }}{{ end }}
+{{ $pad }}{{ $key }}:{{ include "gha.yamlValue" (list $x $indent (printf "%s.%s" $where $k)) }}
 {{- end -}}
 {{- else if kindIs "slice" $v -}}
-{{- range $x := $v -}}
+{{- range $i, $x := $v -}}
 {{- if and (kindIs "map" $x) $x -}}
-{{- $nested := include "gha.yaml" (list $x (add $indent 2)) }}
+{{- $nested := include "gha.yaml" (list $x (add $indent 2) (printf "%s[%d]" $where $i)) }}
 {{ $pad }}- {{ trimPrefix (printf "\n%s  " $pad) $nested }}
 {{- else }}
-{{ $pad }}-{{ include "gha.yamlValue" (list $x $indent) }}
+{{ $pad }}-{{ include "gha.yamlValue" (list $x $indent (printf "%s[%d]" $where $i)) }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 
-{{/* gha.yamlValue: what follows "key:" or "-" for a value at a parent's indentation (list value indent). */}}
+{{/* gha.yamlValue: what follows "key:" or "-" for a value at a parent's indentation (list value indent where). */}}
 {{- define "gha.yamlValue" -}}
-{{- $x := index . 0 -}}{{- $indent := index . 1 -}}
+{{- $x := index . 0 -}}{{- $indent := index . 1 -}}{{- $where := index . 2 -}}
 {{- if and (kindIs "map" $x) $x -}}
-{{ include "gha.yaml" (list $x (add $indent 2)) }}
+{{ include "gha.yaml" (list $x (add $indent 2) $where) }}
 {{- else if and (kindIs "slice" $x) $x -}}
-{{ include "gha.yaml" (list $x (add $indent 2)) }}
+{{ include "gha.yaml" (list $x (add $indent 2) $where) }}
 {{- else if kindIs "map" $x }} {}
 {{- else if kindIs "slice" $x }} []
 {{- else if kindIs "string" $x }} {{ include "gha.str" (list $x (add $indent 2) false) }}
@@ -172,7 +174,7 @@ YAML 1.1 readers too (=, yes, 0755 are quoted). Empty maps and lists are {} and 
 {{- fail (printf "%s[%d] must be a map (a GitHub step: name, uses, with, run, …), not %s" $key $i (kindOf $s)) -}}
 {{- end -}}
 {{- end -}}
-{{- include "gha.yaml" (list $list 6) -}}
+{{- include "gha.yaml" (list $list 6 $key) -}}
 {{- end -}}
 
 {{/* gha.runsOn: runner labels (values key, list) as a runs-on value. */}}

@@ -32,7 +32,7 @@ githubActions.install.steps.
 {{- if $install.env }}
         env:
 {{- range $name := keys $install.env }}
-          {{ $name }}: {{ index $install.env $name | yamlv }}
+          {{ yamlv $name }}: {{ index $install.env $name | yamlv }}
 {{- end }}
 {{- end }}
         run: {{ include "gha.script" (list $install.cmd 10) }}
