@@ -630,6 +630,9 @@ func (l *loader) settings(r *rawStep) {
 		} else if !envFieldRE.MatchString(key) {
 			l.errf(kv[0], "setting %q must be a valid environment variable name (letters, digits and '_')", key)
 			continue
+		} else if len(key) > MaxSettingLen {
+			l.errf(kv[0], "setting %.20q… is %d characters long; setting names are environment variable names of at most %d characters", key, len(key), MaxSettingLen)
+			continue
 		}
 		if ref, ok := l.secretRef(v, key); ok {
 			if s.Secrets == nil {

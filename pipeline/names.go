@@ -15,6 +15,10 @@ var (
 // MaxNameLen bounds step and pipeline names: a DNS-1123 label.
 const MaxNameLen = 63
 
+// MaxSettingLen bounds the names of a custom step's settings, which become environment
+// variable names (<PREFIX>__<NAME>) and keys of rendered files.
+const MaxSettingLen = 128
+
 // ID turns a step name into a DNS-1123 label: lower case, every run of other characters
 // replaced by '-', no leading or trailing '-'.
 func ID(name string) string {
