@@ -44,6 +44,7 @@ activeDeadlineSeconds: {{ . }}
 {{- with get $v "nodeSelector" }}
 nodeSelector:
 {{- range $k := keys . }}
+{{- include "argo.labelKey" (list "argo.nodeSelector" $k) }}
   {{ yamlv $k }}: {{ index $v.nodeSelector $k | include "argo.text" | yamlv }}
 {{- end }}
 {{- end }}
@@ -98,6 +99,7 @@ templates:
   metadata:
     annotations:
 {{- range $k := keys . }}
+{{- include "argo.labelKey" (list "argo.container.annotations" $k) }}
       {{ yamlv $k }}: {{ index $c.annotations $k | include "argo.text" | yamlv }}
 {{- end }}
 {{- end }}
