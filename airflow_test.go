@@ -433,6 +433,9 @@ func checkAirflowMeaning(t *testing.T, name string, c airflowCase, s string, d p
 	wantEnv := map[string]string{"WURZEL_RUN_ID": "{{ run_id }}", "A": s, "B": "b" + s, "GLOBAL_VAR": s}
 	for k, want := range wantEnv {
 		v, lit := unliteral(env[k])
+		if sv, ok := v.(string); ok && c.operator == "kubernetes" {
+			v = advK8sExpand(sv) // Kubernetes expands $(NAME) in a pod's env values
+		}
 		if v != want {
 			t.Errorf("%s: ENV[%s] reads back as %#v, want %q", name, k, env[k], want)
 		}
@@ -452,7 +455,11 @@ func checkAirflowMeaning(t *testing.T, name string, c airflowCase, s string, d p
 			if !lit {
 				t.Errorf("%s: task %s: arguments are not literal(): %#v", name, step.ID, kw["arguments"])
 			}
-			if got := strs(t, "arguments", args); !reflect.DeepEqual(got, step.Argv[1:]) {
+			got := strs(t, "arguments", args)
+			for i := range got {
+				got[i] = advK8sExpand(got[i]) // and in its args
+			}
+			if !reflect.DeepEqual(got, step.Argv[1:]) {
 				t.Errorf("%s: task %s runs\n%q\nwant\n%q", name, step.ID, got, step.Argv[1:])
 			}
 			if got := strs(t, "cmds", kw["cmds"]); !reflect.DeepEqual(got, step.Argv[:1]) {

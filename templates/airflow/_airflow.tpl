@@ -222,7 +222,8 @@ reads from a secret. Takes $.
 {{/*
 airflow.argvLines: the words of a step's argv after the program name, grouped one flag and its value
 per line, as Python list items at column 0 ("run", "Class",\n"-o", "/data/x",…). Each item is
-literal()-wrapped when MIXED is true (some word is an allowed expression), plain otherwise.
+literal()-wrapped when MIXED is true (some word is an allowed expression), plain otherwise. Every
+"$" is doubled: Kubernetes would expand $(NAME) in the pod's args.
 Takes (list $ STEP MIXED).
 */}}
 {{- define "airflow.argvLines" -}}
@@ -235,8 +236,9 @@ Takes (list $ STEP MIXED).
 {{- if $afterDash }}{{ $place = printf "steps.%s.command" $step.Name }}
 {{- else if and (gt $i 0) (eq (index $words (sub $i 1)) "--default") }}{{ $place = printf "steps.%s.settings.%s" $step.Name (index (splitn "=" 2 $w) "_0") }}
 {{- end -}}
-{{- $q := pyq $w -}}
-{{- if $mixed }}{{ $q = include "airflow.lit" (list $root $place $w) }}{{ end -}}
+{{- $k8s := replace "$" "$$" $w -}}{{- /* Kubernetes expands $(NAME) in a container's args */ -}}
+{{- $q := pyq $k8s -}}
+{{- if $mixed }}{{ $q = include "airflow.lit" (list $root $place $k8s) }}{{ end -}}
 {{- if $afterDash -}}
 {{- $cur = append $cur $q -}}
 {{- else if eq $w "--" -}}
