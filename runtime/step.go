@@ -100,6 +100,7 @@ func RunStep(ctx context.Context, opts Options) (Report, error) {
 			fr.ItemsIn = count(data)
 		}
 		t0 := time.Now()
+		data.Consume = true // read once: the step may free what it has processed
 		out, err := step.Run(ctx, data)
 		if err != nil {
 			if in == "" {

@@ -131,7 +131,7 @@ func readStopwords(path string) (map[string]bool, error) {
 // markup) and the chunk's metadata. Any failed request fails the step; Python Wurzel skips
 // the chunk instead and fails only when every chunk fails.
 func (s *embeddingStep) Run(ctx context.Context, in Data) (Data, error) {
-	chunks, err := splitDocuments(ctx, in.Documents, s.split, s.batch, s.threads)
+	chunks, err := splitDocuments(ctx, in.Documents, s.split, s.batch, s.threads, in.Consume)
 	if err != nil {
 		return Data{}, err
 	}

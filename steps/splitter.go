@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"maps"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -93,13 +94,13 @@ type splitterStep struct {
 }
 
 func (s *splitterStep) Run(ctx context.Context, in Data) (Data, error) {
-	out, err := splitDocuments(ctx, in.Documents, s.opts, s.batch, s.threads)
+	out, err := splitDocuments(ctx, in.Documents, s.opts, s.batch, s.threads, in.Consume)
 	return Data{Documents: out}, err
 }
 
 // splitDocuments splits docs on up to threads goroutines, batch documents at a time, and
-// returns the chunks in document order.
-func splitDocuments(ctx context.Context, docs []Document, opts mdsplit.Options, batch, threads int) ([]Document, error) {
+// returns the chunks in document order. With consume, each document is cleared once split.
+func splitDocuments(ctx context.Context, docs []Document, opts mdsplit.Options, batch, threads int, consume bool) ([]Document, error) {
 	results := make([][]Document, len(docs))
 	batches := make(chan int)
 	var wg sync.WaitGroup
@@ -109,7 +110,10 @@ func splitDocuments(ctx context.Context, docs []Document, opts mdsplit.Options, 
 			defer wg.Done()
 			for first := range batches {
 				for i := first; i < min(first+batch, len(docs)) && ctx.Err() == nil; i++ {
-					results[i] = chunkDocument(docs[i], opts)
+					results[i] = chunkDocument(docs[i], opts, consume)
+					if consume {
+						docs[i] = Document{}
+					}
 				}
 			}
 		}()
@@ -132,10 +136,16 @@ func splitDocuments(ctx context.Context, docs []Document, opts mdsplit.Options, 
 	return out, nil
 }
 
-func chunkDocument(doc Document, opts mdsplit.Options) []Document {
+// chunkDocument splits one document. With own, chunks get their own copy of the text
+// they would otherwise share with the document (a chunk without context is a slice of
+// it), so that the document's memory can go.
+func chunkDocument(doc Document, opts mdsplit.Options, own bool) []Document {
 	chunks := mdsplit.Split(doc.MD, opts)
 	out := make([]Document, len(chunks))
 	for i, c := range chunks {
+		if own && c.Context == "" {
+			c.Text = strings.Clone(c.Text)
+		}
 		md := make(map[string]any, len(doc.Metadata)+4)
 		maps.Copy(md, doc.Metadata)
 		md["token_len"] = int64(c.Tokens)

@@ -14,6 +14,10 @@ type Step interface {
 type Data struct {
 	Documents  []Document
 	Embeddings []Embedding
+	// Consume says that the caller does not read the input again after Run: a step may
+	// clear the entries it has processed, so that their memory is freed while it works
+	// (the runtime sets it; a big file's documents and their chunks need not both be held).
+	Consume bool
 }
 
 // Document is one entry of a documents file (Python Wurzel's MarkdownDataContract).
