@@ -10,14 +10,30 @@ import (
 )
 
 // RenderTimeout bounds the execution of one template of a pack (an output, or an output's
-// path). A template that runs longer, such as nested ranges over long lists or an
-// exponential recursion in an override, fails the render instead of running for minutes.
-var RenderTimeout = 10 * time.Second
+// path), with RenderTimeoutPerStep more for every step of the pipeline. A template that runs
+// longer, such as nested ranges over long lists or an exponential recursion in an override,
+// fails the render instead of running for minutes. An honest render takes about a
+// millisecond a step for its largest pack on one core; the allowance leaves room for busy
+// machines (10,000 steps: 60 s).
+var (
+	RenderTimeout        = 10 * time.Second
+	RenderTimeoutPerStep = 5 * time.Millisecond
+)
 
-// maxRenderHeap is how far the heap may grow while one template executes: a template that
-// doubles a string or a list in a loop fails the render long before the machine runs out
-// of memory. An honest render of a pipeline of 10,000 steps grows it by tens of MiB.
-var maxRenderHeap int64 = 1 << 30
+// maxRenderHeap is how far the heap may grow while one template executes, with
+// maxRenderHeapPerStep more for every step: a template that doubles a string or a list in a
+// loop fails the render long before the machine runs out of memory. The heap is the
+// process's, which the packs rendering at the same time and the parse-back of their outputs
+// share: an honest render of 10,000 steps for every backend grows it by a few hundred MiB.
+var (
+	maxRenderHeap        int64 = 1 << 30
+	maxRenderHeapPerStep int64 = 64 << 10
+)
+
+// renderBounds are the time and heap growth one template of a pipeline of n steps may take.
+func renderBounds(steps int) (time.Duration, int64) {
+	return RenderTimeout + time.Duration(steps)*RenderTimeoutPerStep, maxRenderHeap + int64(steps)*maxRenderHeapPerStep
+}
 
 // boundsTick is how often a running template's heap is looked at.
 const boundsTick = 10 * time.Millisecond
@@ -28,7 +44,10 @@ var errStopped = errors.New("render stopped")
 // guard stops an abandoned render: text/template cannot be interrupted, so once a template
 // is given up on, its goroutine is left to finish, and the render's writer and functions
 // fail at their next call.
-type guard struct{ stopped atomic.Bool }
+type guard struct {
+	stopped atomic.Bool
+	heap    int64 // the heap growth allowed (0: maxRenderHeap)
+}
 
 func (g *guard) err() error {
 	if g != nil && g.stopped.Load() {
@@ -55,6 +74,10 @@ func boundedRun(ctx context.Context, g *guard, what string, timeout time.Duratio
 	tick := time.NewTicker(boundsTick)
 	defer tick.Stop()
 	base := heapBytes()
+	limit := maxRenderHeap
+	if g != nil && g.heap > 0 {
+		limit = g.heap
+	}
 	for {
 		select {
 		case err := <-done:
@@ -66,9 +89,9 @@ func boundedRun(ctx context.Context, g *guard, what string, timeout time.Duratio
 			g.stopped.Store(true)
 			return fmt.Errorf("%s: rendering took longer than %v; a template loops too long (a range over a long list inside another, or a recursion)", what, timeout)
 		case <-tick.C:
-			if grown := heapBytes() - base; grown > maxRenderHeap {
+			if grown := heapBytes() - base; grown > limit {
 				g.stopped.Store(true)
-				return fmt.Errorf("%s: rendering used more than %d MiB of memory; a template builds too large a value (a string or list that grows in a loop)", what, maxRenderHeap>>20)
+				return fmt.Errorf("%s: rendering used more than %d MiB of memory; a template builds too large a value (a string or list that grows in a loop)", what, limit>>20)
 			}
 		}
 	}

@@ -187,7 +187,8 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", p.Name, err)
 	}
-	g := &guard{}
+	timeout, heap := renderBounds(len(data.Pipeline.Steps))
+	g := &guard{heap: heap}
 	t.Funcs(guardedFuncMap(func() *template.Template { return t }, g)) // include with this render's own depth
 	header := headerFor(p, data)
 	limit := outputLimit(len(data.Pipeline.Steps))
@@ -208,7 +209,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		seen[out] = o.Template
 		var buf bytes.Buffer
 		w := &limitedWriter{w: &buf, n: limit, max: limit, g: g}
-		if err := boundedRun(ctx, g, name, RenderTimeout, func() error { return t.ExecuteTemplate(w, name, data) }); err != nil {
+		if err := boundedRun(ctx, g, name, timeout, func() error { return t.ExecuteTemplate(w, name, data) }); err != nil {
 			if ctx.Err() != nil {
 				return nil, err
 			}
@@ -250,7 +251,8 @@ func (p *Pack) outputPath(ctx context.Context, g *guard, t *template.Template, o
 	}
 	var b strings.Builder
 	w := &limitedWriter{w: &b, n: maxOutput, max: maxOutput, g: g}
-	if err := boundedRun(ctx, g, "path of "+o.Template, RenderTimeout, func() error { return pt.Execute(w, data) }); err != nil {
+	timeout, _ := renderBounds(len(data.Pipeline.Steps))
+	if err := boundedRun(ctx, g, "path of "+o.Template, timeout, func() error { return pt.Execute(w, data) }); err != nil {
 		if ctx.Err() != nil {
 			return "", err
 		}
