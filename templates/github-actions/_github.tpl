@@ -148,8 +148,8 @@ YAML 1.1 readers too (=, yes, 0755 are quoted). Empty maps and lists are {} and 
 {{/* gha.envValue: checks one env entry (values key, name, value) and returns the value as text. */}}
 {{- define "gha.envValue" -}}
 {{- $key := index . 0 -}}{{- $name := index . 1 -}}{{- $v := index . 2 -}}
-{{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $name) -}}
-{{- fail (printf "%s: %q is not an environment variable name (letters, digits and _, not starting with a digit)" $key $name) -}}
+{{- if or (not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $name)) (gt (len $name) 255) -}}
+{{- fail (printf "%s: %q is not an environment variable name (at most 255 letters, digits and _, not starting with a digit)" $key (trunc 80 $name)) -}}
 {{- end -}}
 {{- if or (kindIs "map" $v) (kindIs "slice" $v) (kindIs "invalid" $v) -}}
 {{- fail (printf "%s.%s must be a string, number or boolean, not %s" $key $name (kindOf $v)) -}}
@@ -160,8 +160,8 @@ YAML 1.1 readers too (=, yes, 0755 are quoted). Empty maps and lists are {} and 
 {{/* gha.ghName: checks a GitHub secret or variable name (values key, name). */}}
 {{- define "gha.ghName" -}}
 {{- $key := index . 0 -}}{{- $name := index . 1 -}}
-{{- if not (and (kindIs "string" $name) (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $name)) -}}
-{{- fail (printf "%s is %v, which is not a GitHub secret or variable name (letters, digits and _, not starting with a digit)" $key $name) -}}
+{{- if not (and (kindIs "string" $name) (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $name) (le (len $name) 255)) -}}
+{{- fail (printf "%s is %v, which is not a GitHub secret or variable name (at most 255 letters, digits and _, not starting with a digit)" $key (trunc 80 (toString $name))) -}}
 {{- end -}}
 {{- $name -}}
 {{- end -}}
