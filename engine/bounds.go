@@ -47,6 +47,7 @@ var errStopped = errors.New("render stopped")
 type guard struct {
 	stopped atomic.Bool
 	heap    int64 // the heap growth allowed (0: maxRenderHeap)
+	memo    *memo // the render's include results (nil: none)
 }
 
 func (g *guard) err() error {

@@ -75,6 +75,8 @@ var sprigDenied = []string{
 	"repeat", "until", "untilStep", "seq", "keys", "values", "toJson", "quote", "indent", "nindent",
 }
 
+var sortAlpha = sprig.TxtFuncMap()["sortAlpha"].(func(any) []string)
+
 // funcMap returns the functions of a template set. include needs the set itself.
 func funcMap(t func() *template.Template) template.FuncMap { return guardedFuncMap(t, nil) }
 
@@ -86,6 +88,10 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 		f[name] = all[name]
 	}
 	depth := 0
+	var m *memo
+	if g != nil {
+		m = g.memo
+	}
 	ours := template.FuncMap{
 		// Capped versions of sprig's generators.
 		"repeat": func(n int, s string) (string, error) {
@@ -121,6 +127,14 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 		// Deterministic map helpers.
 		"keys":   sortedKeys,
 		"values": sortedValues,
+		// sprig's sortAlpha sorts a []string in place: sort a copy, so that a template never
+		// changes the data it was given (a step's lists).
+		"sortAlpha": func(v any) []string {
+			if s, ok := v.([]string); ok {
+				v = append([]string(nil), s...)
+			}
+			return sortAlpha(v)
+		},
 		// Strict lookups and output helpers: errors, never "<no value>".
 		"index":    strictIndex,
 		"required": required,
@@ -135,11 +149,13 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 			}
 			depth++
 			defer func() { depth-- }()
-			var buf bytes.Buffer
-			if err := t().ExecuteTemplate(&buf, name, data); err != nil {
-				return "", err
-			}
-			return buf.String(), nil
+			return m.call(name, data, depth, func() (string, error) {
+				var buf bytes.Buffer
+				if err := t().ExecuteTemplate(&buf, name, data); err != nil {
+					return "", err
+				}
+				return buf.String(), nil
+			})
 		},
 		// Encoders, one per sink (internal/escape).
 		"sh":      escape.Shell,
@@ -157,6 +173,9 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 	}
 	for name, fn := range regexFuncs {
 		f[name] = fn
+	}
+	if m != nil {
+		memoFuncs(m, all, f)
 	}
 	return f
 }

@@ -188,7 +188,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		return nil, fmt.Errorf("render %s: %w", p.Name, err)
 	}
 	timeout, heap := renderBounds(len(data.Pipeline.Steps))
-	g := &guard{heap: heap}
+	g := &guard{heap: heap, memo: newMemo(data)}
 	t.Funcs(guardedFuncMap(func() *template.Template { return t }, g)) // include with this render's own depth
 	header := headerFor(p, data)
 	limit := outputLimit(len(data.Pipeline.Steps))
@@ -209,6 +209,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		seen[out] = o.Template
 		var buf bytes.Buffer
 		w := &limitedWriter{w: &buf, n: limit, max: limit, g: g}
+		g.memo.reset() // the path template just parsed could have changed a define
 		if err := boundedRun(ctx, g, name, timeout, func() error { return t.ExecuteTemplate(w, name, data) }); err != nil {
 			if ctx.Err() != nil {
 				return nil, err
