@@ -5,7 +5,7 @@
 {{- if not $root.Values.dvc.encapsulateEnv -}}{{- $argv = append $argv "--no-encapsulate-env" -}}{{- end -}}
 {{- $envFile := $root.Values.dvc.envFile -}}
 {{- if not (contains "/" $envFile) -}}{{- $envFile = printf "./%s" $envFile -}}{{- end -}}
-. {{ sh $envFile }} && WURZEL_RUN_ID="$(cat {{ sh (printf "%s/.wurzel_run_id" $root.Pipeline.DataDir) }})" && export WURZEL_RUN_ID && {{ shJoin $argv }}
+. {{ sh $envFile }} && WURZEL_RUN_ID="$(cat -- {{ sh (printf "%s/.wurzel_run_id" $root.Pipeline.DataDir) }})" && export WURZEL_RUN_ID && {{ shJoin $argv }}
 {{- end -}}
 
 {{/* dvc.export: one line of the env file; a variable already set wins. */}}
