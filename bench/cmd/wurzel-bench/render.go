@@ -58,6 +58,10 @@ func machine(c *config) error {
 	t.add("kernel", strings.TrimSpace(string(kernel)))
 	t.add("load average at the start (1, 5, 15 min)", loadAvg())
 	t.add("wurzel", firstLine(wv.String()))
+	var commit strings.Builder
+	if _, err := (proc{dir: c.repo, name: "git", args: []string{"log", "-1", "--format=%h %cs %s"}, stdout: &commit}).run(); err == nil {
+		t.add("checkout", firstLine(commit.String()))
+	}
 	t.add("helm", hv)
 	t.add("Go (of the benchmark)", runtime.Version())
 	t.add("runs per measurement", fmt.Sprint(c.runs))
