@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -160,14 +159,6 @@ func startCPU() cpuClock { return cpuClock{processCPU()} }
 // report adds cpu-ns/op, the process's CPU time per iteration.
 func (c cpuClock) report(b *testing.B) {
 	b.ReportMetric(float64((processCPU()-c.start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkShortestInterval is the schedule check of packs with a minimum interval.
