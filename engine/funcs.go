@@ -174,6 +174,7 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 	for name, fn := range regexFuncs {
 		f[name] = fn
 	}
+	appendFuncs(all, f)
 	if m != nil {
 		memoFuncs(m, all, f)
 	}
