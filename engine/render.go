@@ -134,9 +134,14 @@ func (p *Pack) templates() (*template.Template, error) {
 		var root *template.Template
 		root = template.New(p.Name).Option("missingkey=error")
 		root.Funcs(funcMap(func() *template.Template { return root }))
+		defined := definer{}
 		for _, s := range p.Sources {
 			if !strings.HasSuffix(s.Path, ".tmpl") && !strings.HasSuffix(s.Path, ".tpl") {
 				continue
+			}
+			if err := defined.add(s); err != nil {
+				p.tmpl.err = &TemplateError{Pack: p.Name, Layer: s.Layer, Err: err}
+				return
 			}
 			if _, err := root.New(s.Path).Parse(string(s.Data)); err != nil {
 				p.tmpl.err = &TemplateError{Pack: p.Name, Layer: s.Layer, Err: err}
