@@ -1,0 +1,1 @@
+{{- define "argo.name" }}shadowed{{ end }}
