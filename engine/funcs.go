@@ -159,7 +159,7 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 		},
 		// Encoders, one per sink (internal/escape).
 		"sh":      escape.Shell,
-		"shJoin":  escape.ShellJoin,
+		"shJoin":  shJoin,
 		"yamlq":   escape.YAML,
 		"yamlv":   escape.YAMLValue,
 		"dvcq":    func(s string) string { return strings.ReplaceAll(s, "${", `\${`) },
@@ -571,4 +571,24 @@ func toJSON(v any) (string, error) {
 		return "", fmt.Errorf("toJson: %w", err)
 	}
 	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// shJoin quotes an argv for a POSIX shell. It takes a step's []string and the []interface{}
+// that sprig's list and append make of one, as long as every element is text.
+func shJoin(v any) (string, error) {
+	switch argv := v.(type) {
+	case []string:
+		return escape.ShellJoin(argv)
+	case []any:
+		words := make([]string, len(argv))
+		for i, a := range argv {
+			s, ok := a.(string)
+			if !ok {
+				return "", fmt.Errorf("shJoin: argument %d is %T, not text", i, a)
+			}
+			words[i] = s
+		}
+		return escape.ShellJoin(words)
+	}
+	return "", fmt.Errorf("shJoin: want a list of text, got %T", v)
 }
