@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wurzel-dev/wurzel/internal/secret"
@@ -33,15 +34,19 @@ const maxSetFile = 1 << 20
 // does not separate assignments: use one flag per key, so values may contain commas. A
 // backslash escapes a dot inside a key: --set 'argo.nodeSelector.kubernetes\.io/arch=arm64'.
 func ParseSet(kind SetKind, expr string) (*Layer, error) {
-	name := fmt.Sprintf("--%s %s", kind, secret.MaskText(expr))
-	if kind == SetJSON || len(name) > 200 {
+	shown := secret.MaskText(expr)
+	if kind == SetJSON || len(shown) > 190 {
 		// Name the flag without echoing long or structured values (a --set-file value is a
 		// path, and shown).
 		if k, _, ok := strings.Cut(expr, "="); ok {
-			name = fmt.Sprintf("--%s %s=…", kind, k)
+			shown = k + "=…"
 		}
 	}
-	shown := strings.TrimPrefix(name, "--"+string(kind)+" ")
+	name := fmt.Sprintf("--%s %s", kind, shown)
+	if strings.ContainsFunc(shown, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) {
+		// The name appears in messages: no line breaks or terminal escapes in them.
+		name = fmt.Sprintf("--%s %s", kind, strconv.Quote(shown))
+	}
 	fail := func(format string, args ...any) (*Layer, error) {
 		return nil, &Error{Pos: Position{File: fmt.Sprintf("--%s", kind)}, Msg: fmt.Sprintf("%q: ", shown) + fmt.Sprintf(format, args...)}
 	}
