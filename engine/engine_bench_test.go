@@ -55,6 +55,23 @@ func BenchmarkJobRun(b *testing.B) {
 	}
 }
 
+// BenchmarkLoad loads the embedded packs and parses every template: the fixed cost of a
+// render process before any template runs.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		lib, err := Load(templates.FS)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range lib.Packs {
+			if err := p.Parse(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // BenchmarkRender renders one pack of a 1,000-step DAG: template execution, header and
 // parse-back.
 func BenchmarkRender(b *testing.B) {

@@ -139,11 +139,7 @@ func (p *Pack) templates() (*template.Template, error) {
 			if !strings.HasSuffix(s.Path, ".tmpl") && !strings.HasSuffix(s.Path, ".tpl") {
 				continue
 			}
-			if err := defined.add(s); err != nil {
-				p.tmpl.err = &TemplateError{Pack: p.Name, Layer: s.Layer, Err: err}
-				return
-			}
-			if _, err := root.New(s.Path).Parse(string(s.Data)); err != nil {
+			if err := defined.parse(root, s); err != nil {
 				p.tmpl.err = &TemplateError{Pack: p.Name, Layer: s.Layer, Err: err}
 				return
 			}

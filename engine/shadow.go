@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"text/template"
 	"text/template/parse"
 )
 
@@ -12,17 +13,19 @@ import (
 // To change a partial, override the file that defines it.
 type definer map[string]Source
 
-// add records the templates src defines.
-func (d definer) add(src Source) error {
-	trees := map[string]*parse.Tree{}
-	t := parse.New(src.Path)
-	t.Mode = parse.SkipFuncCheck
-	if _, err := t.Parse(string(src.Data), "", "", trees); err != nil {
-		return nil // the real parse reports it, with the functions known
+// parse parses src into root and records the templates it defines, found by comparing the
+// parse trees of root's templates before and after (each file is parsed once).
+func (d definer) parse(root *template.Template, src Source) error {
+	before := map[string]*parse.Tree{}
+	for _, t := range root.Templates() {
+		before[t.Name()] = t.Tree
 	}
-	names := make([]string, 0, len(trees))
-	for name := range trees {
-		if name != src.Path {
+	if _, err := root.New(src.Path).Parse(string(src.Data)); err != nil {
+		return err
+	}
+	var names []string
+	for _, t := range root.Templates() {
+		if name := t.Name(); name != src.Path && t.Tree != nil && t.Tree != before[name] {
 			names = append(names, name)
 		}
 	}
