@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every wurzel benchmark on this machine and prints the tables (Markdown).
 #
-#   bench/run.sh                  everything (about 15 minutes on 2 cores)
+#   bench/run.sh                  everything (about 6 minutes on 2 cores, once Helm is installed)
 #   bench/run.sh -quick           up to 1,000 steps, the 10 MB corpus, 3 runs (a few minutes)
 #   bench/run.sh -only render,helm -runs 7
 #
