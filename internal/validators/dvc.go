@@ -3,14 +3,11 @@ package validators
 import (
 	"fmt"
 	"os"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -53,7 +50,7 @@ func validateYAML(sch *jsonschema.Schema, tool, file string) ([]Finding, error) 
 	if len(docs) != 1 {
 		return []Finding{{Tool: tool, File: file, Message: fmt.Sprintf("want one YAML document, found %d", len(docs))}}, nil
 	}
-	v, err := jsonValue(docs[0])
+	v, err := schemas.JSONValue(docs[0])
 	if err != nil {
 		return []Finding{{Tool: tool, File: file, Message: err.Error()}}, nil
 	}
@@ -67,90 +64,14 @@ func validateYAML(sch *jsonschema.Schema, tool, file string) ([]Finding, error) 
 	}
 	var out []Finding
 	p := message.NewPrinter(language.English)
-	for _, leaf := range leaves(ve, v) {
+	for _, leaf := range schemas.Leaves(ve, v) {
 		out = append(out, Finding{
 			Tool:    tool,
 			File:    file,
-			Line:    lineOf(docs[0], pointAt(leaf)),
+			Line:    lineOf(docs[0], schemas.PointAt(leaf)),
 			Message: fmt.Sprintf("at /%s: %s", strings.Join(leaf.InstanceLocation, "/"), leaf.ErrorKind.LocalizedString(p)),
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out, nil
-}
-
-// pointAt returns where an error points: the location of its value, or for
-// an unknown property, that property.
-func pointAt(e *jsonschema.ValidationError) []string {
-	if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok && len(ap.Properties) > 0 {
-		return append(slices.Clone(e.InstanceLocation), ap.Properties[0])
-	}
-	return e.InstanceLocation
-}
-
-// leaves returns the innermost errors of a validation error tree: the ones
-// that say what is wrong rather than which schema keyword failed. Of the
-// branches of a failed oneOf or anyOf, those that reject every property of
-// the object are left out (unless all do): they describe something else, and
-// their errors would only distract from the branch the author meant.
-func leaves(e *jsonschema.ValidationError, root any) []*jsonschema.ValidationError {
-	if len(e.Causes) == 0 {
-		return []*jsonschema.ValidationError{e}
-	}
-	causes := e.Causes
-	switch e.ErrorKind.(type) {
-	case *kind.OneOf, *kind.AnyOf:
-		if obj, ok := valueAt(root, e.InstanceLocation).(map[string]any); ok && len(obj) > 0 {
-			var kept []*jsonschema.ValidationError
-			for _, c := range causes {
-				if !rejectsAll(c, e.InstanceLocation, len(obj)) {
-					kept = append(kept, c)
-				}
-			}
-			if len(kept) > 0 {
-				causes = kept
-			}
-		}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range causes {
-		out = append(out, leaves(c, root)...)
-	}
-	return out
-}
-
-// rejectsAll reports whether e holds an additionalProperties error at loc
-// naming all n properties of the object there.
-func rejectsAll(e *jsonschema.ValidationError, loc []string, n int) bool {
-	if !slices.Equal(e.InstanceLocation, loc) {
-		return false
-	}
-	if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok && len(ap.Properties) == n {
-		return true
-	}
-	for _, c := range e.Causes {
-		if rejectsAll(c, loc, n) {
-			return true
-		}
-	}
-	return false
-}
-
-// valueAt returns the value at the JSON pointer tokens in v, or nil.
-func valueAt(v any, tokens []string) any {
-	for _, t := range tokens {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[t]
-		case []any:
-			i, err := strconv.Atoi(t)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
-	return v
 }

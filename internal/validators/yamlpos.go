@@ -1,11 +1,9 @@
 package validators
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -105,68 +103,4 @@ func splitPointer(p string) []string {
 		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 	}
 	return toks
-}
-
-// jsonValue converts a YAML node into the value encoding/json would decode
-// from the equivalent JSON (numbers as json.Number), for schema validation.
-// Keys are converted to strings, as Kubernetes' and DVC's YAML loaders do.
-func jsonValue(n *yaml.Node) (any, error) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return jsonValue(n.Content[0])
-	case yaml.AliasNode:
-		return jsonValue(n.Alias)
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			v, err := jsonValue(n.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			m[n.Content[i].Value] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		s := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := jsonValue(c)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, v)
-		}
-		return s, nil
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return nil, nil
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				return nil, fmt.Errorf("line %d: %w", n.Line, err)
-			}
-			return b, nil
-		case "!!int", "!!float":
-			var f float64
-			if err := n.Decode(&f); err != nil {
-				return nil, fmt.Errorf("line %d: %w", n.Line, err)
-			}
-			if math.IsInf(f, 0) || math.IsNaN(f) {
-				return n.Value, nil // not representable in JSON: leave it to the schema to reject
-			}
-			if n.ShortTag() == "!!int" {
-				var i int64
-				if err := n.Decode(&i); err == nil {
-					return json.Number(strconv.FormatInt(i, 10)), nil
-				}
-			}
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
-		default:
-			return n.Value, nil
-		}
-	}
-	return nil, fmt.Errorf("line %d: unsupported YAML node kind %d", n.Line, n.Kind)
 }
