@@ -202,7 +202,7 @@ func readSetFile(path string) ([]byte, error) {
 func parseJSON(s string) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
-	v, err := jsonValue(dec)
+	v, err := jsonValue(dec, 0)
 	if errors.Is(err, io.EOF) {
 		return nil, io.ErrUnexpectedEOF
 	}
@@ -215,7 +215,11 @@ func parseJSON(s string) (any, error) {
 	return v, nil
 }
 
-func jsonValue(dec *json.Decoder) (any, error) {
+// jsonValue reads one JSON value, nested at most as deep as a values file may be.
+func jsonValue(dec *json.Decoder, depth int) (any, error) {
+	if depth > yamlx.DefaultLimits.MaxDepth {
+		return nil, fmt.Errorf("nesting deeper than %d levels", yamlx.DefaultLimits.MaxDepth)
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -234,7 +238,7 @@ func jsonValue(dec *json.Decoder) (any, error) {
 				if _, dup := m[k]; dup {
 					return nil, fmt.Errorf("duplicate key %q", k)
 				}
-				v, err := jsonValue(dec)
+				v, err := jsonValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -245,7 +249,7 @@ func jsonValue(dec *json.Decoder) (any, error) {
 		case '[':
 			list := []any{}
 			for dec.More() {
-				v, err := jsonValue(dec)
+				v, err := jsonValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}

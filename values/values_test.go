@@ -163,6 +163,7 @@ func TestParseSetErrors(t *testing.T) {
 		{SetTyped, "a[0]=1", `--set: "a[0]=1": list indexes are not supported: lists are replaced whole; use key={a,b} or --set-json 'key=[...]'`},
 		{SetJSON, `a={"x":1,"x":2}`, `--set-json: "a=…": invalid JSON: duplicate key "x"`},
 		{SetJSON, `a=[1,`, `--set-json: "a=…": invalid JSON: unexpected EOF`},
+		{SetJSON, "a=" + strings.Repeat("[", 66) + strings.Repeat("]", 66), `--set-json: "a=…": invalid JSON: nesting deeper than 64 levels`},
 		{SetFile, "a=/nonexistent/file", `--set-file: "a=/nonexistent/file": open /nonexistent/file: no such file or directory`},
 		{SetString, "a=\xff\xfe", `--set-string: "a=\xff\xfe": the value is not valid UTF-8 text`},
 		{SetTyped, "a.\xc3=1", `--set: "a.\xc3=1": the key is not valid UTF-8 text`},
