@@ -7,12 +7,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/wurzel-dev/wurzel/schemas"
+	"github.com/wurzel-dev/wurzel/third_party/jsonschema"
 )
 
 // compiled holds each vendored schema, compiled once per process.

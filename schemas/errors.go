@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
+	"github.com/wurzel-dev/wurzel/third_party/jsonschema"
+	"github.com/wurzel-dev/wurzel/third_party/jsonschema/kind"
 )
 
 // This file turns a YAML document into the value a schema validates, and a failed

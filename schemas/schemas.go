@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/wurzel-dev/wurzel/third_party/jsonschema"
 )
 
 // FS holds every vendored schema, at the paths the constants below name.

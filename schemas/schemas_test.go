@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/wurzel-dev/wurzel/third_party/jsonschema"
 )
 
 // TestCompile compiles every vendored schema: a file that no longer compiles

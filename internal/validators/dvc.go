@@ -7,11 +7,11 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/wurzel-dev/wurzel/schemas"
+	"github.com/wurzel-dev/wurzel/third_party/jsonschema"
 )
 
 var dvcSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
