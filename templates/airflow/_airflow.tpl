@@ -229,32 +229,38 @@ Takes (list $ STEP MIXED).
 {{- define "airflow.argvLines" -}}
 {{- $root := index . 0 -}}{{- $step := index . 1 -}}{{- $mixed := index . 2 -}}
 {{- $words := rest $step.Argv -}}
-{{- $lines := list -}}{{- $cur := list -}}
+{{- /* Written as it goes: $open is true while the current line has words, $started once
+       any line has; a flag (-o, -i, --env-prefix, --default) starts a line that its value
+       closes; after "--" every word stays on one line. */ -}}
+{{- $open := false -}}{{- $started := false -}}
 {{- $afterDash := false -}}{{- $pairing := false -}}
 {{- range $i, $w := $words -}}
+{{- $k8s := replace "$" "$$" $w -}}{{- /* Kubernetes expands $(NAME) in a container's args */ -}}
+{{- $q := "" -}}
+{{- if $mixed -}}
 {{- $place := "" -}}
 {{- if $afterDash }}{{ $place = printf "steps.%s.command" $step.Name }}
 {{- else if and (gt $i 0) (eq (index $words (sub $i 1)) "--default") }}{{ $place = printf "steps.%s.settings.%s" $step.Name (index (splitn "=" 2 $w) "_0") }}
 {{- end -}}
-{{- $k8s := replace "$" "$$" $w -}}{{- /* Kubernetes expands $(NAME) in a container's args */ -}}
-{{- $q := pyq $k8s -}}
-{{- if $mixed }}{{ $q = include "airflow.lit" (list $root $place $k8s) }}{{ end -}}
-{{- if $afterDash -}}
-{{- $cur = append $cur $q -}}
-{{- else if eq $w "--" -}}
-{{- if $cur }}{{ $lines = append $lines (join ", " $cur) }}{{ end -}}
-{{- $cur = list $q -}}{{- $afterDash = true -}}
-{{- else if $pairing -}}
-{{- $lines = append $lines (join ", " (append $cur $q)) -}}{{- $cur = list -}}{{- $pairing = false -}}
-{{- else if has $w (list "-o" "-i" "--env-prefix" "--default") -}}
-{{- if $cur }}{{ $lines = append $lines (join ", " $cur) }}{{ end -}}
-{{- $cur = list $q -}}{{- $pairing = true -}}
+{{- $q = include "airflow.lit" (list $root $place $k8s) -}}
 {{- else -}}
-{{- $cur = append $cur $q -}}
+{{- $q = pyq $k8s -}}
+{{- end -}}
+{{- $newLine := false -}}
+{{- if $afterDash -}}
+{{- else if eq $w "--" }}{{ $newLine = true }}{{ $afterDash = true }}
+{{- else if $pairing -}}
+{{- else if eq $w "-o" "-i" "--env-prefix" "--default" }}{{ $newLine = true }}
+{{- end -}}
+{{- if and $open (not $newLine) }}, {{ else if $started }},
+{{ end -}}
+{{- $q -}}
+{{- $open = true -}}{{- $started = true -}}
+{{- if $pairing }}{{ $open = false }}{{ $pairing = false }}
+{{- else if and $newLine (not $afterDash) }}{{ $pairing = true }}
 {{- end -}}
 {{- end -}}
-{{- if $cur }}{{ $lines = append $lines (join ", " $cur) }}{{ end -}}
-{{- join ",\n" $lines }},
+,
 {{- end -}}
 
 {{/* airflow.argvMixed: "true" when a word of the step's argv is an allowed expression. Takes (list $ STEP). */}}
