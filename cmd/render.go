@@ -83,10 +83,12 @@ I/O failures.`,
 }
 
 func (o *renderOptions) job(c *cobra.Command) (*engine.Job, error) {
+	tuneRenderGC(0)
 	p, src, err := loadPipeline(o.pipeline, c.ErrOrStderr())
 	if err != nil {
 		return nil, err
 	}
+	tuneRenderGC(len(p.Spec.Steps))
 	lib, err := o.library()
 	if err != nil {
 		return nil, err
