@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -318,14 +319,24 @@ func loadPacks(embedded fs.FS, overrides []Layer) ([]*Pack, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// Packs are built concurrently (decoding pack.yaml and values.yaml is most of a
+	// process's start); the result and the error reported do not depend on the order.
+	built := make([]*Pack, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			built[i], errs[i] = buildPack(name, byPack[name], common, embedded, overrides)
+		})
+	}
+	wg.Wait()
 	var packs []*Pack
-	for _, name := range names {
-		p, err := buildPack(name, byPack[name], common, embedded, overrides)
-		if err != nil {
-			return nil, err
+	for i := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if p != nil {
-			packs = append(packs, p)
+		if built[i] != nil {
+			packs = append(packs, built[i])
 		}
 	}
 	return packs, nil
