@@ -246,19 +246,16 @@ Takes (list $ STEP MIXED).
 {{- else -}}
 {{- $q = pyq $k8s -}}
 {{- end -}}
-{{- $newLine := false -}}
+{{- $newLine := false -}}{{- $closes := false -}}
 {{- if $afterDash -}}
 {{- else if eq $w "--" }}{{ $newLine = true }}{{ $afterDash = true }}
-{{- else if $pairing -}}
-{{- else if eq $w "-o" "-i" "--env-prefix" "--default" }}{{ $newLine = true }}
+{{- else if $pairing }}{{ $closes = true }}{{ $pairing = false }}
+{{- else if eq $w "-o" "-i" "--env-prefix" "--default" }}{{ $newLine = true }}{{ $pairing = true }}
 {{- end -}}
 {{- if and $open (not $newLine) }}, {{ else if $started }},
 {{ end -}}
 {{- $q -}}
-{{- $open = true -}}{{- $started = true -}}
-{{- if $pairing }}{{ $open = false }}{{ $pairing = false }}
-{{- else if and $newLine (not $afterDash) }}{{ $pairing = true }}
-{{- end -}}
+{{- $open = not $closes -}}{{- $started = true -}}
 {{- end -}}
 ,
 {{- end -}}
