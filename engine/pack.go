@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -319,24 +318,14 @@ func loadPacks(embedded fs.FS, overrides []Layer) ([]*Pack, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	// Packs are built concurrently (decoding pack.yaml and values.yaml is most of a
-	// process's start); the result and the error reported do not depend on the order.
-	built := make([]*Pack, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Go(func() {
-			built[i], errs[i] = buildPack(name, byPack[name], common, embedded, overrides)
-		})
-	}
-	wg.Wait()
 	var packs []*Pack
-	for i := range names {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, name := range names {
+		p, err := buildPack(name, byPack[name], common, embedded, overrides)
+		if err != nil {
+			return nil, err
 		}
-		if built[i] != nil {
-			packs = append(packs, built[i])
+		if p != nil {
+			packs = append(packs, p)
 		}
 	}
 	return packs, nil
