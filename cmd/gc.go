@@ -13,8 +13,10 @@ import (
 // that a large pipeline does not use more memory than with Go's default (and stays within
 // the engine's heap bound, which allows 1 GiB and 64 KiB per step).
 //
-// Measured side by side (bench/RESULTS.md): the example pipeline for all backends 1.23×
-// faster, 1,000 steps 1.19×, 10,000 steps the same time and peak RSS.
+// Measured side by side against Go's default (bench/RESULTS.md): the example pipeline for
+// all backends 1.28× faster, 1,000 steps 1.15×, 10,000 steps the same time with less memory.
+//
+// renderMemoryPerStep is the engine's maxRenderHeapPerStep: keep them equal.
 const (
 	renderGCPercent     = 400
 	renderMemoryFloor   = 900 << 20
