@@ -26,6 +26,7 @@ var (
 // loop fails the render long before the machine runs out of memory. The heap is the
 // process's, which the packs rendering at the same time and the parse-back of their outputs
 // share: an honest render of 10,000 steps for every backend grows it by a few hundred MiB.
+// The CLI's soft memory limit for renders (cmd/gc.go) stays below this bound: change both.
 var (
 	maxRenderHeap        int64 = 1 << 30
 	maxRenderHeapPerStep int64 = 64 << 10
