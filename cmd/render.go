@@ -93,9 +93,9 @@ func (o *renderOptions) job(c *cobra.Command) (*engine.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	backends, err := selectBackends(o.backends, p.Spec.Backends, lib)
+	backends, err := lib.Select(o.backends, p.Spec.Backends)
 	if err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	b := Build()
 	return &engine.Job{
@@ -144,36 +144,6 @@ func (o *renderOptions) run(c *cobra.Command) error {
 		fmt.Fprintf(c.ErrOrStderr(), "wrote %s\n", path.Join(o.output, p))
 	}
 	return err
-}
-
-// selectBackends resolves --backend (or spec.backend): "all" means every pack.
-func selectBackends(flag, spec []string, lib *engine.Library) ([]string, error) {
-	chosen := flag
-	if len(chosen) == 0 {
-		chosen = spec
-	}
-	if len(chosen) == 0 {
-		return nil, invalidf("no backend: set spec.backend in the pipeline or pass --backend (one of %s, or all)", strings.Join(lib.Names(), ", "))
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, b := range chosen {
-		b = strings.TrimSpace(b)
-		names := []string{b}
-		if b == "all" {
-			names = lib.Names()
-		}
-		for _, n := range names {
-			if _, ok := lib.Pack(n); !ok {
-				return nil, invalidf("unknown backend %q; available: %s (or all)", n, strings.Join(lib.Names(), ", "))
-			}
-			if !seen[n] {
-				seen[n] = true
-				out = append(out, n)
-			}
-		}
-	}
-	return out, nil
 }
 
 // defaultImage is the container image of this version of wurzel: the release's tag, or

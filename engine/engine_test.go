@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/Masterminds/sprig/v3"
 
 	"github.com/wurzel-dev/wurzel/pipeline"
+	"github.com/wurzel-dev/wurzel/templates"
 	"github.com/wurzel-dev/wurzel/values"
 )
 
@@ -326,5 +328,34 @@ whole: 2.0
 "yes": "yes"`
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestLibrarySelect(t *testing.T) {
+	lib, err := Load(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flag, spec []string
+		want       []string
+		err        string
+	}{
+		{nil, []string{"dvc", "argo"}, []string{"dvc", "argo"}, ""},
+		{[]string{" argo", "argo"}, []string{"dvc"}, []string{"argo"}, ""},
+		{[]string{"dvc", "all"}, nil, append([]string{"dvc"}, slices.DeleteFunc(lib.Names(), func(n string) bool { return n == "dvc" })...), ""},
+		{nil, nil, nil, "no backend: set spec.backend in the pipeline or pass --backend"},
+		{[]string{"argo", "helm"}, nil, nil, `unknown backend "helm"; available: ` + strings.Join(lib.Names(), ", ") + " (or all)"},
+	} {
+		got, err := lib.Select(c.flag, c.spec)
+		if c.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), c.err) {
+				t.Errorf("Select(%q, %q): error %v, want %q", c.flag, c.spec, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Select(%q, %q) = %q, %v; want %q", c.flag, c.spec, got, err, c.want)
+		}
 	}
 }

@@ -266,6 +266,37 @@ func (l *Library) Names() []string {
 	return out
 }
 
+// Select resolves --backend (or, without it, the pipeline's spec.backend) to pack names:
+// "all" means every pack; names are trimmed, checked and kept once, in the order given.
+func (l *Library) Select(flag, spec []string) ([]string, error) {
+	chosen := flag
+	if len(chosen) == 0 {
+		chosen = spec
+	}
+	if len(chosen) == 0 {
+		return nil, fmt.Errorf("no backend: set spec.backend in the pipeline or pass --backend (one of %s, or all)", strings.Join(l.Names(), ", "))
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, b := range chosen {
+		b = strings.TrimSpace(b)
+		names := []string{b}
+		if b == "all" {
+			names = l.Names()
+		}
+		for _, n := range names {
+			if _, ok := l.Pack(n); !ok {
+				return nil, fmt.Errorf("unknown backend %q; available: %s (or all)", n, strings.Join(l.Names(), ", "))
+			}
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
+}
+
 // Load resolves the embedded packs and the override directories. Overrides are given
 // lowest priority first (command-line order): a later directory wins over an earlier one,
 // and every directory wins over the embedded files. A directory DIR/<name>/ with a

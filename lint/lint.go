@@ -90,9 +90,9 @@ func (l *linter) run(ctx context.Context) error {
 		l.add(Finding{Severity: Info, Rule: RuleCoverage, File: l.cfg.Pipeline, Message: "nothing was rendered: fix the pipeline first", phase: phasePipeline})
 		return nil
 	}
-	backends, err := SelectBackends(l.cfg.Backends, p.Spec.Backends, lib)
+	backends, err := lib.Select(l.cfg.Backends, p.Spec.Backends)
 	if err != nil {
-		return err
+		return &BackendError{err.Error()}
 	}
 	job := &engine.Job{
 		Pipeline: p, Source: src, Library: lib, Backends: backends,
@@ -153,36 +153,6 @@ func warmSchemas(files []engine.File) {
 		wg.Go(func() { _, _ = compile(p) })
 	}
 	wg.Wait()
-}
-
-// SelectBackends resolves --backend (or spec.backend): "all" means every pack.
-func SelectBackends(flag, spec []string, lib *engine.Library) ([]string, error) {
-	chosen := flag
-	if len(chosen) == 0 {
-		chosen = spec
-	}
-	if len(chosen) == 0 {
-		return nil, &BackendError{fmt.Sprintf("no backend: set spec.backend in the pipeline or pass --backend (one of %s, or all)", strings.Join(lib.Names(), ", "))}
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, b := range chosen {
-		b = strings.TrimSpace(b)
-		names := []string{b}
-		if b == "all" {
-			names = lib.Names()
-		}
-		for _, n := range names {
-			if _, ok := lib.Pack(n); !ok {
-				return nil, &BackendError{fmt.Sprintf("unknown backend %q; available: %s (or all)", n, strings.Join(lib.Names(), ", "))}
-			}
-			if !seen[n] {
-				seen[n] = true
-				out = append(out, n)
-			}
-		}
-	}
-	return out, nil
 }
 
 var warningRE = regexp.MustCompile(`^(.+?):(\d+): (.*)$`)
