@@ -48,7 +48,8 @@ func CreateDir(final string) (*Dir, error) {
 	if err := CleanStale(final); err != nil {
 		return nil, err
 	}
-	for range 10 {
+	var lastErr error
+	for range maxTries {
 		tmp := filepath.Join(parent, base+".tmp-"+randomHex())
 		err := os.Mkdir(tmp, 0o755)
 		if errors.Is(err, fs.ErrExist) {
@@ -57,18 +58,69 @@ func CreateDir(final string) (*Dir, error) {
 		if err != nil {
 			return nil, fmt.Errorf("creating output folder %s: %w", final, err)
 		}
-		if err := os.Chmod(tmp, 0o755); err != nil { // the umask applied to Mkdir
+		// Until it is locked the new folder looks abandoned: a sweep running now (another
+		// step's, or another process's) may remove it. takeUp locks it and checks it is
+		// still there; if it is not, try another name.
+		d, err := takeUp(final, tmp)
+		if err == nil {
+			return d, nil
+		}
+		lastErr = err
+		if !errors.Is(err, errTakenAway) {
 			_ = os.Remove(tmp)
 			return nil, fmt.Errorf("creating output folder %s: %w", final, err)
 		}
-		lock, err := lockDir(tmp)
-		if err != nil {
-			_ = os.Remove(tmp)
-			return nil, fmt.Errorf("creating output folder %s: locking %s: %w", final, tmp, err)
-		}
-		return &Dir{final: final, tmp: tmp, lock: lock}, nil
+	}
+	if lastErr != nil {
+		return nil, fmt.Errorf("creating output folder %s: %w", final, lastErr)
 	}
 	return nil, fmt.Errorf("creating output folder %s: no free temp name", final)
+}
+
+// errTakenAway: a sweep removed a temp folder before its creator could lock it.
+var errTakenAway = errors.New("a concurrent clean-up removed every new temp folder before it could be locked")
+
+// maxTries bounds the temp names CreateDir tries. Losing a folder to another process's
+// sweep takes that sweep to reach it in the microseconds before it is locked; losing
+// maxTries of them in a row does not happen by chance.
+const maxTries = 100
+
+// takeUp locks the freshly made temp folder tmp, checks that the locked folder is still
+// the one at tmp and gives it mode 0755 (Mkdir applied the umask).
+func takeUp(final, tmp string) (*Dir, error) {
+	lock, err := lockDir(tmp)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errLocked) {
+		return nil, errTakenAway // removed, or being removed under the sweep's lock
+	}
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", tmp, err)
+	}
+	if lock == nil { // no advisory locks here
+		if err := os.Chmod(tmp, 0o755); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, errTakenAway
+			}
+			return nil, err
+		}
+		return &Dir{final: final, tmp: tmp}, nil
+	}
+	locked, err := lock.Stat()
+	if err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
+	if now, err := os.Lstat(tmp); err != nil || !os.SameFile(locked, now) {
+		_ = lock.Close() // a sweep removed it between Mkdir and the lock
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			return nil, errTakenAway
+		}
+		return nil, err
+	}
+	if err := lock.Chmod(0o755); err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
+	return &Dir{final: final, tmp: tmp, lock: lock}, nil
 }
 
 // Path is the temp folder to fill.
@@ -154,28 +206,38 @@ func replace(tmp, final string) (old string, err error) {
 	return old, nil
 }
 
-// cleaned records the folders CleanStale has swept in this process.
-var cleaned sync.Map
+// cleaned records, per parent folder, whether CleanStale has swept it in this process.
+var cleaned sync.Map // absolute path -> *sweepOnce
+
+type sweepOnce struct {
+	mu   sync.Mutex
+	done bool
+}
 
 // CleanStale removes the temp folders (<name>.tmp-<random>) that killed runs left in
 // final's parent folder and that no live process holds. A parent is swept once per process,
 // for every output in it at once: a run of a thousand steps in one data folder reads that
-// folder once, not a thousand times. (A temp folder this process creates later is its own,
-// and locked, so nothing stale can appear behind the sweep but by another process dying,
-// which the next run cleans up.)
+// folder once, not a thousand times. Parallel callers wait for that one sweep, so that no
+// temp folder this process creates is ever in a folder it is sweeping. (Another process's
+// sweep may still reach a temp folder in the moment before it is locked: CreateDir checks
+// for that and takes another name.)
 func CleanStale(final string) error {
 	parent := filepath.Dir(filepath.Clean(final))
 	key, err := filepath.Abs(parent)
 	if err != nil {
 		key = parent
 	}
-	if _, done := cleaned.Load(key); done {
+	v, _ := cleaned.LoadOrStore(key, new(sweepOnce))
+	once := v.(*sweepOnce)
+	once.mu.Lock()
+	defer once.mu.Unlock()
+	if once.done {
 		return nil
 	}
 	if err := Sweep(parent); err != nil {
-		return err
+		return err // the next call tries again
 	}
-	cleaned.Store(key, true)
+	once.done = true
 	return nil
 }
 
@@ -196,10 +258,11 @@ func Sweep(parent string) error {
 			continue
 		}
 		p := filepath.Join(parent, name)
-		if e.IsDir() && inUse(p) {
-			continue
+		remove := os.RemoveAll
+		if e.IsDir() {
+			remove = removeAbandoned
 		}
-		if err := os.RemoveAll(p); err != nil {
+		if err := remove(p); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -276,3 +276,64 @@ func TestHelperWriter(t *testing.T) {
 	time.Sleep(time.Minute) // until SIGKILL
 	os.Exit(1)
 }
+
+// TestSweepRacesCreate sweeps a folder while other goroutines create, fill and commit
+// outputs in it, as parallel steps of a run (or another wurzel process) do: a sweep must
+// never remove a temp folder that is being created, however the two interleave.
+func TestSweepRacesCreate(t *testing.T) {
+	root := t.TempDir()
+	stop := make(chan struct{})
+	swept := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				swept <- nil
+				return
+			default:
+			}
+			if err := Sweep(root); err != nil {
+				swept <- err
+				return
+			}
+		}
+	}()
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			out := filepath.Join(root, fmt.Sprintf("out%d", w))
+			for i := range 150 {
+				d, err := CreateDir(out)
+				if err != nil {
+					errs <- err
+					return
+				}
+				err = os.WriteFile(filepath.Join(d.Path(), "n"), []byte(fmt.Sprint(i)), 0o644)
+				if err == nil {
+					err = d.Commit()
+				}
+				if err != nil {
+					d.Discard()
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	close(stop)
+	if err := <-swept; err != nil {
+		t.Error(err)
+	}
+	for w := range 4 {
+		b, err := os.ReadFile(filepath.Join(root, fmt.Sprintf("out%d", w), "n"))
+		if err != nil || string(b) != "149" {
+			t.Errorf("out%d/n = %q, %v; want 149", w, b, err)
+		}
+	}
+}
