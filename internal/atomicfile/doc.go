@@ -4,6 +4,7 @@
 // WriteFile writes a temp file in the destination's folder, syncs it and renames it over
 // the destination; a symlink at the destination is replaced, never written through. Dir
 // builds an output folder as a sibling OUT.tmp-<random>, syncs it and swaps it into place;
-// folders left behind by killed writers are removed by the next CreateDir for the same
-// OUT, unless a live process still holds them (an advisory lock tells).
+// folders left behind by killed writers are removed by the next CreateDir in the same
+// folder (once per process), unless a live process still holds them: each temp folder
+// carries an advisory lock, which the remover also takes before it removes anything.
 package atomicfile
