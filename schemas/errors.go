@@ -172,63 +172,37 @@ func valueAt(v any, tokens []string) any {
 
 // JSONValue converts a YAML node into what encoding/json would decode from the same JSON
 // (numbers as json.Number), for schema validation.
-func JSONValue(n *yaml.Node) (any, error) {
-	n = yamlx.Resolve(n)
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
+func JSONValue(n *yaml.Node) (any, error) { return yamlx.Convert(n, jsonScalar) }
+
+func jsonScalar(n *yaml.Node) (any, error) {
+	if n.Kind != yaml.ScalarNode {
+		return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
+	}
+	switch n.ShortTag() {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n.Line, err)
 		}
-		return JSONValue(n.Content[0])
-	case yaml.MappingNode:
-		pairs := yamlx.Mapping(n)
-		m := make(map[string]any, len(pairs))
-		for _, kv := range pairs {
-			v, err := JSONValue(kv[1])
-			if err != nil {
-				return nil, err
-			}
-			m[kv[0].Value] = v
+		return b, nil
+	case "!!int", "!!float":
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n.Line, err)
 		}
-		return m, nil
-	case yaml.SequenceNode:
-		s := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := JSONValue(c)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, v)
-		}
-		return s, nil
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return nil, nil
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				return nil, fmt.Errorf("line %d: %w", n.Line, err)
-			}
-			return b, nil
-		case "!!int", "!!float":
-			var f float64
-			if err := n.Decode(&f); err != nil {
-				return nil, fmt.Errorf("line %d: %w", n.Line, err)
-			}
-			if math.IsInf(f, 0) || math.IsNaN(f) {
-				return n.Value, nil
-			}
-			if n.ShortTag() == "!!int" {
-				var i int64
-				if err := n.Decode(&i); err == nil {
-					return json.Number(strconv.FormatInt(i, 10)), nil
-				}
-			}
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
-		default:
+		if math.IsInf(f, 0) || math.IsNaN(f) {
 			return n.Value, nil
 		}
+		if n.ShortTag() == "!!int" {
+			var i int64
+			if err := n.Decode(&i); err == nil {
+				return json.Number(strconv.FormatInt(i, 10)), nil
+			}
+		}
+		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
+	default:
+		return n.Value, nil
 	}
-	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
 }

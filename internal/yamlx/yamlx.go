@@ -318,13 +318,30 @@ func Resolve(n *yaml.Node) *yaml.Node {
 // Value converts a checked node into plain Go values: map[string]any, []any, string, int64,
 // float64, bool or nil. Timestamps stay strings; integers that do not fit int64 are errors.
 func Value(file string, n *yaml.Node) (any, error) {
+	return Convert(n, func(n *yaml.Node) (any, error) {
+		if n.Kind != yaml.ScalarNode {
+			return nil, Errorf(file, n, "unexpected YAML node")
+		}
+		return Scalar(file, n)
+	})
+}
+
+// Convert converts a checked node into plain Go values: a mapping into map[string]any, a
+// sequence into []any, a document into its content (nil when empty), aliases into what
+// they name, and every other node by scalar.
+func Convert(n *yaml.Node, scalar func(*yaml.Node) (any, error)) (any, error) {
 	n = Resolve(n)
 	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return Convert(n.Content[0], scalar)
 	case yaml.MappingNode:
 		pairs := Mapping(n)
 		m := make(map[string]any, len(pairs))
 		for _, p := range pairs {
-			v, err := Value(file, p[1])
+			v, err := Convert(p[1], scalar)
 			if err != nil {
 				return nil, err
 			}
@@ -334,17 +351,15 @@ func Value(file string, n *yaml.Node) (any, error) {
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for _, item := range n.Content {
-			v, err := Value(file, item)
+			v, err := Convert(item, scalar)
 			if err != nil {
 				return nil, err
 			}
 			s = append(s, v)
 		}
 		return s, nil
-	case yaml.ScalarNode:
-		return Scalar(file, n)
 	}
-	return nil, Errorf(file, n, "unexpected YAML node")
+	return scalar(n)
 }
 
 // Scalar converts a scalar node as Value does.
