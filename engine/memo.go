@@ -36,8 +36,9 @@ type memo struct {
 }
 
 type memoFrame struct {
-	created map[unsafe.Pointer]struct{} // maps made during this call
-	keep    []map[string]any            // ... kept alive so that their addresses stay theirs
+	// created holds the maps made during this call. Its keys keep them alive, so that no
+	// map made later can take one of their addresses.
+	created map[unsafe.Pointer]struct{}
 	impure  bool
 	deepest int // include depth reached in this call
 }
@@ -209,7 +210,9 @@ func (m *memo) keyOf(v any, nodes *int) bool {
 	case InputData:
 		b.WriteString("In")
 		for _, s := range [...]string{t.Name, t.ID, t.Dir} {
-			m.keyOf(s, nodes)
+			if !m.keyOf(s, nodes) {
+				return false
+			}
 		}
 	default:
 		return false
@@ -272,7 +275,6 @@ func (m *memo) created(v any, deep bool) {
 				f.created = map[unsafe.Pointer]struct{}{}
 			}
 			f.created[mapPointer(t)] = struct{}{}
-			f.keep = append(f.keep, t)
 			if deep {
 				for _, x := range t {
 					walk(x)
