@@ -3,6 +3,8 @@ package cmd
 import (
 	"os"
 	"runtime/debug"
+
+	"github.com/wurzel-dev/wurzel/engine"
 )
 
 // A render allocates several times its live heap in short-lived values (parse trees,
@@ -15,12 +17,10 @@ import (
 //
 // Measured side by side against Go's default (bench/RESULTS.md): the example pipeline for
 // all backends 1.28× faster, 1,000 steps 1.15×, 10,000 steps the same time with less memory.
-//
-// renderMemoryPerStep is the engine's maxRenderHeapPerStep: keep them equal.
 const (
 	renderGCPercent     = 400
 	renderMemoryFloor   = 900 << 20
-	renderMemoryPerStep = 64 << 10
+	renderMemoryPerStep = engine.RenderHeapPerStep
 )
 
 // tuneRenderGC sets the collector for a render of a pipeline of the given number of steps

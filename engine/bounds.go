@@ -26,11 +26,14 @@ var (
 // loop fails the render long before the machine runs out of memory. The heap is the
 // process's, which the packs rendering at the same time and the parse-back of their outputs
 // share: an honest render of 10,000 steps for every backend grows it by a few hundred MiB.
-// The CLI's soft memory limit for renders (cmd/gc.go) stays below this bound: change both.
+// The CLI's soft memory limit for renders (cmd/gc.go) uses RenderHeapPerStep too.
 var (
 	maxRenderHeap        int64 = 1 << 30
-	maxRenderHeapPerStep int64 = 64 << 10
+	maxRenderHeapPerStep int64 = RenderHeapPerStep
 )
+
+// RenderHeapPerStep is what the heap bound of a render allows for each step of the pipeline.
+const RenderHeapPerStep = 64 << 10
 
 // renderBounds are the time and heap growth one template of a pipeline of n steps may take.
 func renderBounds(steps int) (time.Duration, int64) {

@@ -75,8 +75,6 @@ var sprigDenied = []string{
 	"repeat", "until", "untilStep", "seq", "keys", "values", "toJson", "quote", "indent", "nindent",
 }
 
-var sortAlpha = sprig.TxtFuncMap()["sortAlpha"].(func(any) []string)
-
 // funcMap returns the functions of a template set. include needs the set itself.
 func funcMap(t func() *template.Template) template.FuncMap { return guardedFuncMap(t, nil) }
 
@@ -133,7 +131,7 @@ func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
 			if s, ok := v.([]string); ok {
 				v = append([]string(nil), s...)
 			}
-			return sortAlpha(v)
+			return all["sortAlpha"].(func(any) []string)(v)
 		},
 		// Strict lookups and output helpers: errors, never "<no value>".
 		"index":    strictIndex,
