@@ -31,6 +31,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -217,7 +218,7 @@ func (o *advOracle) view(out advOutcome) (*advView, error) {
 }
 
 // markers counts the target's expression markers in a file: the pack's own (Argo's {{,
-// GitHub's ${{, Jinja's openers) and, for DVC, the ${ that DVC would interpolate.
+// GitHub's ${{, Jinja's openers).
 func (o *advOracle) markers(f engine.File) map[string]int {
 	m := map[string]int{}
 	for _, mk := range o.pack.Meta.ExpressionMarkers {
@@ -657,7 +658,7 @@ func (o *advOracle) githubJobs(docs *advNode) error {
 					for i, k := range se.Keys {
 						stepEnv[k] = advGitHubSubst(se.Items[i].Val)
 					}
-					for _, k := range slicesClone(se.Keys) {
+					for _, k := range slices.Clone(se.Keys) {
 						if strings.HasPrefix(k, "WURZEL_ARG_") {
 							se.del(k)
 						}
@@ -683,8 +684,6 @@ func (o *advOracle) githubJobs(docs *advNode) error {
 	}
 	return nil
 }
-
-func slicesClone(s []string) []string { return append([]string(nil), s...) }
 
 // pythonView parses a DAG file with Python's ast module, and reads bash_command by what bash
 // runs and, for the KubernetesPodOperator, arguments, cmds and ENV by Kubernetes' expansion.

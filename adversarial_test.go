@@ -16,7 +16,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,7 +34,6 @@ import (
 	"github.com/wurzel-dev/wurzel/engine"
 	"github.com/wurzel-dev/wurzel/internal/escape"
 	"github.com/wurzel-dev/wurzel/pipeline"
-	"github.com/wurzel-dev/wurzel/templates"
 	"github.com/wurzel-dev/wurzel/values"
 )
 
@@ -370,21 +368,6 @@ func advSet(root map[string]any, p values.Path, v any) {
 	cur[p[len(p)-1]] = v
 }
 
-var (
-	advLibOnce sync.Once
-	advLib     *engine.Library
-	advLibErr  error
-)
-
-func advLibrary(t *testing.T) *engine.Library {
-	t.Helper()
-	advLibOnce.Do(func() { advLib, advLibErr = engine.Load(templates.FS) })
-	if advLibErr != nil {
-		t.Fatal(advLibErr)
-	}
-	return advLib
-}
-
 // advYAML writes a tree as YAML with every string double-quoted (yaml.v3's own escapes, not
 // wurzel's), keys sorted. A string that is not valid UTF-8 is written as its raw bytes in
 // double quotes, which a YAML reader must refuse.
@@ -480,24 +463,11 @@ func advRender(lib *engine.Library, dir, pack string, c *advCase) advOutcome {
 	return advOutcome{Files: res.Files, Data: data}
 }
 
-// advInputError reports whether err is one `wurzel render` exits 2 for (invalid input) and
-// not a template that emitted a broken file.
-func advInputError(err error) bool {
-	var oe *engine.OutputError
-	if errors.As(err, &oe) && !strings.Contains(oe.Err.Error(), "output paths must") {
-		return false // the file failed its format check: a template emitted broken output
-	}
-	return pipeline.IsInvalid(err) || values.IsInvalid(err) || engine.IsInvalid(err)
-}
-
-// advBaseCase is the benign case of a pack: the base pipeline, and the values every pack
-// needs to render it (the Kubernetes CronJob a schedule it has, Airflow nothing more).
+// advBaseCase is the benign case of every pack: the base pipeline and no values (the
+// pipeline's schedule is all the Kubernetes CronJob needs).
 func advBaseCase() *advCase {
 	return &advCase{Pipeline: advBasePipeline(), Values: map[string]any{}}
 }
-
-// advPacks are the packs to test, sorted.
-func advPacks(lib *engine.Library) []string { return lib.Names() }
 
 // advCounters count what the suite ran, for its summary line.
 type advCounters struct {
@@ -512,8 +482,8 @@ var advCore = []string{
 	"gha-command", "gitlab-var", "python-breakout", "umlaut-emoji", "nonchar", "invalid-utf8", "long-10k", "long-lines",
 }
 
-// advFull runs every hostile string in every field (WURZEL_ADVERSARIAL=full, as CI's fuzz
-// stage does). The default run gives every field the core strings plus a quarter of the
+// advFull runs every hostile string in every field (WURZEL_ADVERSARIAL=full; CI runs the
+// default only: run the full matrix after changing an encoder or a pack). The default run gives every field the core strings plus a quarter of the
 // others, in turn, so that each string still meets a quarter of the fields of every pack.
 var advFull = os.Getenv("WURZEL_ADVERSARIAL") == "full"
 
@@ -535,7 +505,7 @@ func advSelect(fi int, strs []advString) []advString {
 // parallel, fields in parallel within a pack.
 func TestAdversarial(t *testing.T) {
 	requirePython(t)
-	lib := advLibrary(t)
+	lib := embeddedLibrary(t)
 	strs := loadAdvStrings(t)
 	for _, name := range advCore {
 		if !slices.ContainsFunc(strs, func(s advString) bool { return s.Name == name }) {
@@ -553,7 +523,7 @@ func TestAdversarial(t *testing.T) {
 	// at GOMAXPROCS): most of a case's time is spent waiting for sh and python3.
 	var packs sync.WaitGroup
 	defer packs.Wait()
-	for _, pack := range advPacks(lib) {
+	for _, pack := range lib.Names() {
 		packs.Add(1)
 		go func() {
 			defer packs.Done()
@@ -734,7 +704,7 @@ func advSetPath(p values.Path) string {
 
 // advCheckRefusal checks that a refusal is invalid input that names the place.
 func advCheckRefusal(err error, needles []string) string {
-	if !advInputError(err) {
+	if !inputError(err) {
 		return fmt.Sprintf("refused, but not as invalid input (exit 2): %T: %v", err, err)
 	}
 	msg := err.Error()

@@ -10,14 +10,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wurzel-dev/wurzel/engine"
 	"github.com/wurzel-dev/wurzel/pipeline"
-	"github.com/wurzel-dev/wurzel/templates"
 )
 
 // airflowHostile are strings that would break a Python literal, a shell word, Jinja's view of
@@ -134,7 +132,7 @@ func airflowRenderFile(t *testing.T, pl, vals map[string]any) (engine.File, engi
 	if err != nil {
 		return engine.File{}, engine.Data{}, err
 	}
-	lib := airflowLibrary(t)
+	lib := embeddedLibrary(t)
 	job := &engine.Job{Pipeline: p, Library: lib, Backends: []string{"airflow"}, ValueFiles: []string{valPath},
 		Version: goldenVersion, Image: "ghcr.io/wurzel-dev/wurzel:latest"}
 	res, err := job.Run(context.Background())
@@ -147,22 +145,6 @@ func airflowRenderFile(t *testing.T, pl, vals map[string]any) (engine.File, engi
 	pack, _ := lib.Pack("airflow")
 	data := engine.NewData(pack, engine.Input{Pipeline: p, Values: res.Values, Version: goldenVersion, Image: job.Image})
 	return res.Files[0], data, nil
-}
-
-var (
-	airflowLibOnce sync.Once
-	airflowLib     *engine.Library
-	airflowLibErr  error
-)
-
-// airflowLibrary loads the embedded packs once: their templates are parsed on first use.
-func airflowLibrary(t *testing.T) *engine.Library {
-	t.Helper()
-	airflowLibOnce.Do(func() { airflowLib, airflowLibErr = engine.Load(templates.FS) })
-	if airflowLibErr != nil {
-		t.Fatal(airflowLibErr)
-	}
-	return airflowLib
 }
 
 // pyDAG is what airflowInspect reads from a DAG file.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sebdah/goldie/v2"
@@ -147,3 +148,17 @@ func TestRenderStable(t *testing.T) {
 		})
 	}
 }
+
+// loadEmbedded loads the embedded packs once for the tests of this package; their templates
+// are parsed on first use.
+var loadEmbedded = sync.OnceValues(func() (*engine.Library, error) { return engine.Load(templates.FS) })
+
+func embeddedLibrary(t *testing.T) *engine.Library {
+	t.Helper()
+	lib, err := loadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
+

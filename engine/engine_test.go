@@ -169,6 +169,27 @@ func TestYAMLOutputsAreParsedBack(t *testing.T) {
 	}
 }
 
+// TestIsBrokenOutput: a file that fails its format check is the template's fault; a refused
+// output path (which values can choose) is not.
+func TestIsBrokenOutput(t *testing.T) {
+	for _, tt := range []struct {
+		name, pack, tmpl string
+		broken           bool
+	}{
+		{"broken yaml", "name: x\noutputs:\n  - {template: out.tmpl, path: out.yaml, format: yaml}\n", "a: [1\n", true},
+		{"no value", packYAML, `{{ list nil | first }}`, true},
+		{"path outside", "name: x\noutputs:\n  - {template: out.tmpl, path: ../out.yaml, format: yaml}\n", "a: 1\n", false},
+	} {
+		_, err := render(t, testPack(map[string]string{"x/pack.yaml": tt.pack, "x/out.tmpl": tt.tmpl}))
+		if !IsInvalid(err) {
+			t.Fatalf("%s: error %v, want an invalid-pack error", tt.name, err)
+		}
+		if got := IsBrokenOutput(err); got != tt.broken {
+			t.Errorf("%s: IsBrokenOutput(%v) = %v, want %v", tt.name, err, got, tt.broken)
+		}
+	}
+}
+
 func TestOverrideReplacesExactlyOneFile(t *testing.T) {
 	embedded := testPack(map[string]string{
 		"x/pack.yaml":  "name: x\noutputs:\n  - {template: a.tmpl, path: a.txt, format: text}\n  - {template: b.tmpl, path: b.txt, format: text}\n",

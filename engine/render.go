@@ -95,10 +95,12 @@ func (p *Pack) templateError(err error) *TemplateError {
 
 func (e *TemplateError) Unwrap() error { return e.Err }
 
-// OutputError is a rendered file that is not what its format promises.
+// OutputError is a rendered file that cannot be written: its path is refused or taken, or
+// (Broken) its content is not what its format promises.
 type OutputError struct {
 	Pack, Path string
 	Err        error
+	Broken     bool // a template emitted a file that fails its format check
 }
 
 func (e *OutputError) Error() string {
@@ -117,6 +119,13 @@ func IsInvalid(err error) bool {
 	var oe *OutputError
 	var pe *Error
 	return errors.As(err, &te) || errors.As(err, &oe) || errors.As(err, &pe)
+}
+
+// IsBrokenOutput reports whether err is a rendered file that failed its format check: a
+// template, not the pipeline or the values, is at fault.
+func IsBrokenOutput(err error) bool {
+	var oe *OutputError
+	return errors.As(err, &oe) && oe.Broken
 }
 
 type parsed struct {
@@ -220,7 +229,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		body := buf.Bytes()
 		if i := bytes.Index(body, []byte("<no value>")); check && i >= 0 {
 			line := strings.Count(header, "\n") + bytes.Count(body[:i], []byte("\n")) + 1
-			return nil, &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("line %d prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)", line)}
+			return nil, &OutputError{Pack: p.Name, Path: out, Broken: true, Err: fmt.Errorf("line %d prints <no value>: a template reads a missing key (use index, dig or hasKey with a default)", line)}
 		}
 		if len(body) > 0 && body[len(body)-1] != '\n' {
 			body = append(body, '\n') // every output ends with a newline
@@ -228,7 +237,7 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		body = append([]byte(header), body...)
 		if check {
 			if err := checkFormat(out, o.Format, body, len(header)+limit); err != nil {
-				return nil, &OutputError{Pack: p.Name, Path: out, Err: err}
+				return nil, &OutputError{Pack: p.Name, Path: out, Broken: true, Err: err}
 			}
 		}
 		mode := fs.FileMode(0o644)
