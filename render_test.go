@@ -22,6 +22,7 @@ import (
 	"github.com/wurzel-dev/wurzel/engine"
 	"github.com/wurzel-dev/wurzel/pipeline"
 	"github.com/wurzel-dev/wurzel/templates"
+	"github.com/wurzel-dev/wurzel/values"
 )
 
 // goldenVersion is the version rendered into golden headers.
@@ -162,3 +163,33 @@ func embeddedLibrary(t *testing.T) *engine.Library {
 	return lib
 }
 
+// TestDVCDataDirKeyLength: dvc.yaml writes <dataDir>/.wurzel_run_id as a YAML key, which
+// may be at most 1024 characters once quoted; a longer one is refused with a message that
+// names the value, not emitted as a broken file.
+func TestDVCDataDirKeyLength(t *testing.T) {
+	src, err := os.ReadFile("testdata/pipelines/diamond/pipeline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.Parse(src, "pipeline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(dataDir string) error {
+		job := &engine.Job{Pipeline: p, Source: src, Library: embeddedLibrary(t), Backends: []string{"dvc"},
+			Sets:    []engine.SetExpr{{Kind: values.SetString, Expr: "dvc.dataDir=" + dataDir}},
+			Version: goldenVersion, Image: "ghcr.io/wurzel-dev/wurzel:latest"}
+		_, err := job.Run(context.Background())
+		return err
+	}
+	if err := render(strings.Repeat("d", 1000)); err != nil {
+		t.Errorf("a 1,000-character data folder: %v", err)
+	}
+	for _, dir := range []string{strings.Repeat("d", 1010), strings.Repeat("'", 990), strings.Repeat("${", 495)} {
+		err := render(dir)
+		if err == nil || engine.IsBrokenOutput(err) || !strings.Contains(err.Error(), "dvc.dataDir (or global.dataDir) is ") ||
+			!strings.Contains(err.Error(), "YAML keys are at most 1024: choose a shorter data folder") {
+			t.Errorf("a data folder of %d bytes starting %q: got %v", len(dir), dir[:2], err)
+		}
+	}
+}
