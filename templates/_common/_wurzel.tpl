@@ -12,3 +12,9 @@ Partials shared by every pack. Call them with include, which returns a string:
 {{- else -}}{{ $root.Wurzel.Image }}
 {{- end -}}
 {{- end -}}
+
+{{/* wurzel.controlChars: the body of a regexp character class (no brackets) of what a one-line
+value must not hold: C0 and C1 controls, DEL, the Unicode line and paragraph separators, the
+byte-order mark and the noncharacters U+FFFE and U+FFFF. Use it as
+  {{ regexMatch (printf "[%s]" (include "wurzel.controlChars" "")) $value }} */}}
+{{- define "wurzel.controlChars" -}}\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}\x{feff}\x{fffe}\x{ffff}{{- end -}}

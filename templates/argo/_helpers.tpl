@@ -17,7 +17,7 @@ failing. Every helper returns text; checks fail the render with the values key i
 {{- if not (kindIs "slice" $s) }}{{ $s = ternary (list) (list $s) (eq (include "argo.text" $s) "") }}{{ end -}}
 {{- $out := list -}}
 {{- range $i, $x := $s }}{{ with include "argo.text" $x }}
-{{- if regexMatch "[\\x00-\\x1f\\x7f\\x{85}\\x{2028}\\x{2029}]" . }}{{ fail (printf "argo.schedules[%d] is %q: a cron schedule is one line of five fields (\"0 4 * * *\") or a descriptor (@daily)" $i .) }}{{ end -}}
+{{- if regexMatch (printf "[%s]" (include "wurzel.controlChars" "")) . }}{{ fail (printf "argo.schedules[%d] is %q: a cron schedule is one line of five fields (\"0 4 * * *\") or a descriptor (@daily)" $i .) }}{{ end -}}
 {{- $out = append $out . }}{{ end }}{{ end -}}
 {{- if and (not $out) .Pipeline.Schedule }}{{ $out = list .Pipeline.Schedule }}{{ end -}}
 {{- join "\n" $out -}}
