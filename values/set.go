@@ -54,8 +54,12 @@ func ParseSet(kind SetKind, expr string) (*Layer, error) {
 	if !ok {
 		return fail("want PATH=VALUE, for example argo.namespace=prod")
 	}
+	// Every output format is text: a value that is not could only fail later, in a template.
 	if !utf8.ValidString(rawKey) {
 		return fail("the key is not valid UTF-8 text")
+	}
+	if kind != SetFile && !utf8.ValidString(raw) {
+		return fail("the value is not valid UTF-8 text")
 	}
 	path, err := splitKey(rawKey)
 	if err != nil {
@@ -72,6 +76,9 @@ func ParseSet(kind SetKind, expr string) (*Layer, error) {
 		if err != nil {
 			return fail("%v", err)
 		}
+		if !utf8.Valid(data) {
+			return fail("%s is not valid UTF-8 text", raw)
+		}
 		val = string(data)
 	case SetJSON:
 		v, err := parseJSON(raw)
@@ -81,13 +88,6 @@ func ParseSet(kind SetKind, expr string) (*Layer, error) {
 		val = v
 	default:
 		return fail("unknown kind %q", kind)
-	}
-	if s, ok := val.(string); ok && !utf8.ValidString(s) {
-		// Every output format is text: such a value could only fail later, in a template.
-		if kind == SetFile {
-			return fail("%s is not valid UTF-8 text", raw)
-		}
-		return fail("the value is not valid UTF-8 text")
 	}
 	l := &Layer{Kind: Set, Name: name, Values: Values{}, Positions: map[string]Position{}}
 	cur := map[string]any(l.Values)

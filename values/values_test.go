@@ -167,6 +167,8 @@ func TestParseSetErrors(t *testing.T) {
 		{SetFile, "a=/nonexistent/file", `--set-file: "a=/nonexistent/file": open /nonexistent/file: no such file or directory`},
 		{SetString, "a=\xff\xfe", `--set-string: "a=\xff\xfe": the value is not valid UTF-8 text`},
 		{SetTyped, "a.\xc3=1", `--set: "a.\xc3=1": the key is not valid UTF-8 text`},
+		{SetTyped, "a={x,\xff}", `--set: "a={x,\xff}": the value is not valid UTF-8 text`},
+		{SetJSON, "a=[\"\xff\"]", `--set-json: "a=…": the value is not valid UTF-8 text`},
 	}
 	for _, tt := range tests {
 		_, err := ParseSet(tt.kind, tt.expr)
