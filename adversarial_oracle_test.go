@@ -436,9 +436,10 @@ func (o *advOracle) runNow(shell string, args []string, script string, env map[s
 		}
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	// Stdout and stderr stay unset (the null device): a pipe that a hostile script's
+	// background child kept open would make Wait give up (exec.ErrWaitDelay) when the
+	// machine is busy, and nothing reads them.
 	cmd.ExtraFiles = []*os.File{rec}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
 	status := 0
 	err = cmd.Run()
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever the script left running in the background
