@@ -58,6 +58,21 @@ func (f *fastDocs) fill() bool {
 	return n > 0 || err == nil
 }
 
+// more reads until the unparsed bytes have doubled or the stream ends, and reports whether
+// it read anything. An entry longer than one read is parsed again a logarithmic number of
+// times, not once per read (a reader that returns a few bytes at a time made that quadratic).
+func (f *fastDocs) more() bool {
+	want := 2 * (len(f.buf) - f.pos)
+	read := false
+	for f.fill() {
+		read = true
+		if len(f.buf)-f.pos >= want {
+			break
+		}
+	}
+	return read
+}
+
 func (f *fastDocs) consume(n int) {
 	f.pos += n
 	f.off += int64(n)
@@ -117,7 +132,7 @@ func (f *fastDocs) next() (doc Document, ok bool, err error) {
 	for {
 		doc, n, scalars, err := parseDocument(f.buf[f.pos:])
 		if err == errShort {
-			if f.fill() {
+			if f.more() {
 				continue
 			}
 			return Document{}, false, nil
