@@ -40,7 +40,7 @@ func (i Info) Date() string { return i.Time.UTC().Format(time.RFC3339) }
 
 // ImageTag is the tag of the image this version is published under, the one `wurzel render`
 // names by default: the version, or "latest" for development builds (version "dev", empty,
-// or with build metadata after a "+").
+// with build metadata after a "+", or a pseudo-version).
 func ImageTag(version string) string {
 	if !isRelease(version) || module.IsPseudoVersion(version) {
 		return "latest" // dev builds and pseudo-versions name no published tag (cmd.defaultImage)
