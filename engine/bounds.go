@@ -96,7 +96,8 @@ func boundedRun(ctx context.Context, g *guard, what string, timeout time.Duratio
 			g.stopped.Store(true)
 			return ctx.Err()
 		case <-timer.C:
-			return tooLong()
+			g.stopped.Store(true)
+			return fmt.Errorf("%s: rendering took more than %v of wall time (ten times its CPU-time bound of %v); a template loops too long, or the machine is overloaded", what, 10*timeout, timeout)
 		case <-tick.C:
 			if processCPU()-cpu > timeout {
 				return tooLong()
