@@ -167,7 +167,22 @@ func embeddedLibrary(t *testing.T) *engine.Library {
 // may be at most 1024 characters once quoted; a longer one is refused with a message that
 // names the value, not emitted as a broken file.
 func TestDVCDataDirKeyLength(t *testing.T) {
-	src, err := os.ReadFile("testdata/pipelines/diamond/pipeline.yaml")
+	if err := renderSet(t, "diamond", "dvc", "dvc.dataDir="+strings.Repeat("d", 1000)); err != nil {
+		t.Errorf("a 1,000-character data folder: %v", err)
+	}
+	for _, dir := range []string{strings.Repeat("d", 1010), strings.Repeat("'", 990), strings.Repeat("${", 495)} {
+		err := renderSet(t, "diamond", "dvc", "dvc.dataDir="+dir)
+		if err == nil || engine.IsBrokenOutput(err) || !strings.Contains(err.Error(), "dvc.dataDir (or global.dataDir) is ") ||
+			!strings.Contains(err.Error(), "YAML keys are at most 1024: choose a shorter data folder") {
+			t.Errorf("a data folder of %d bytes starting %q: got %v", len(dir), dir[:2], err)
+		}
+	}
+}
+
+// renderSet renders testdata/pipelines/NAME for one backend with --set-string expressions.
+func renderSet(t *testing.T, name, backend string, sets ...string) error {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata/pipelines", name, "pipeline.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,21 +190,30 @@ func TestDVCDataDirKeyLength(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	render := func(dataDir string) error {
-		job := &engine.Job{Pipeline: p, Source: src, Library: embeddedLibrary(t), Backends: []string{"dvc"},
-			Sets:    []engine.SetExpr{{Kind: values.SetString, Expr: "dvc.dataDir=" + dataDir}},
-			Version: goldenVersion, Image: "ghcr.io/wurzel-dev/wurzel:latest"}
-		_, err := job.Run(context.Background())
-		return err
+	job := &engine.Job{Pipeline: p, Source: src, Library: embeddedLibrary(t), Backends: []string{backend},
+		Version: goldenVersion, Image: "ghcr.io/wurzel-dev/wurzel:latest"}
+	for _, s := range sets {
+		job.Sets = append(job.Sets, engine.SetExpr{Kind: values.SetString, Expr: s})
 	}
-	if err := render(strings.Repeat("d", 1000)); err != nil {
-		t.Errorf("a 1,000-character data folder: %v", err)
-	}
-	for _, dir := range []string{strings.Repeat("d", 1010), strings.Repeat("'", 990), strings.Repeat("${", 495)} {
-		err := render(dir)
-		if err == nil || engine.IsBrokenOutput(err) || !strings.Contains(err.Error(), "dvc.dataDir (or global.dataDir) is ") ||
-			!strings.Contains(err.Error(), "YAML keys are at most 1024: choose a shorter data folder") {
-			t.Errorf("a data folder of %d bytes starting %q: got %v", len(dir), dir[:2], err)
+	_, err = job.Run(context.Background())
+	return err
+}
+
+// TestLabelValues: the packs that write Kubernetes objects refuse label and node selector
+// values the API server would refuse, naming the key; keys are checked the same way.
+func TestLabelValues(t *testing.T) {
+	for _, tt := range []struct{ backend, set, want string }{
+		{"argo", "argo.labels.team=a b", `metadata.labels, argo.labels: the value of team, "a b", is not a Kubernetes label value`},
+		{"argo", "argo.nodeSelector.disk=a b", `argo.nodeSelector: the value of disk, "a b", is not a Kubernetes label value`},
+		{"argo", "argo.labels.a_b/c=x", `argo.labels: key "a_b/c" is not a Kubernetes label or annotation key`},
+		{"k8s-cronjob", "cronjob.labels.team=a b", `cronjob.labels: the value of team, "a b", is not a Kubernetes label value`},
+	} {
+		err := renderSet(t, "scheduled", tt.backend, tt.set)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("--set-string %s: got %v, want %s", tt.set, err, tt.want)
 		}
+	}
+	if err := renderSet(t, "scheduled", "argo", "argo.labels.team=data-1", "argo.nodeSelector.disk=ssd"); err != nil {
+		t.Errorf("valid labels: %v", err)
 	}
 }

@@ -53,19 +53,6 @@ literally: every "$" doubled, so that $(NAME) is not replaced by another variabl
 {{- replace "$" "$$" . -}}
 {{- end -}}
 
-{{/* argo.labelKey: checks a label, annotation or node selector key (Kubernetes' qualified
-names: [prefix/]name). Takes (list WHERE KEY). Prints nothing. */}}
-{{- define "argo.labelKey" -}}
-{{- $where := index . 0 -}}{{- $k := index . 1 -}}
-{{- $name := $k -}}{{- $prefix := "" -}}
-{{- if contains "/" $k }}{{ $prefix = regexReplaceAll "/.*$" $k "" }}{{ $name = regexReplaceAll "^[^/]*/" $k "" }}{{ end -}}
-{{- $nameOK := and (le (len $name) 63) (regexMatch "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$" $name) -}}
-{{- $prefixOK := or (not (contains "/" $k)) (and (le (len $prefix) 253) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $prefix)) -}}
-{{- if not (and $nameOK $prefixOK) -}}
-{{- fail (printf "%s: key %s is not a Kubernetes label or annotation key: [prefix/]name, the name at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, the prefix a DNS subdomain" $where (trunc 80 $k | yamlq)) -}}
-{{- end -}}
-{{- end -}}
-
 {{/* argo.text: a value as text; "" for null (list items keep their nulls). */}}
 {{- define "argo.text" -}}
 {{- if not (kindIs "invalid" .) }}{{ toString . }}{{ end -}}

@@ -44,8 +44,10 @@ activeDeadlineSeconds: {{ . }}
 {{- with get $v "nodeSelector" }}
 nodeSelector:
 {{- range $k := keys . }}
-{{- include "argo.labelKey" (list "argo.nodeSelector" $k) }}
-  {{ yamlv $k }}: {{ index $v.nodeSelector $k | include "argo.text" | yamlv }}
+{{- include "wurzel.k8sLabelKey" (list "argo.nodeSelector" $k) }}
+{{- $x := index $v.nodeSelector $k | include "argo.text" }}
+{{- include "wurzel.k8sLabelValue" (list "argo.nodeSelector" $k $x) }}
+  {{ yamlv $k }}: {{ yamlv $x }}
 {{- end }}
 {{- end }}
 {{- with include "argo.securityContext" (list "argo.podSecurityContext" (get $v "podSecurityContext") "pod") }}
@@ -99,7 +101,7 @@ templates:
   metadata:
     annotations:
 {{- range $k := keys . }}
-{{- include "argo.labelKey" (list "argo.container.annotations" $k) }}
+{{- include "wurzel.k8sLabelKey" (list "argo.container.annotations" $k) }}
       {{ yamlv $k }}: {{ index $c.annotations $k | include "argo.text" | yamlv }}
 {{- end }}
 {{- end }}

@@ -79,18 +79,6 @@ that $(NAME) is not replaced by another variable. */}}
 {{- replace "$" "$$" . -}}
 {{- end -}}
 
-{{/* cronjob.labelKey: checks a label or annotation key. Takes (list WHERE KEY). */}}
-{{- define "cronjob.labelKey" -}}
-{{- $where := index . 0 -}}{{- $k := index . 1 -}}
-{{- $name := $k -}}{{- $prefix := "" -}}
-{{- if contains "/" $k }}{{ $prefix = regexReplaceAll "/.*$" $k "" }}{{ $name = regexReplaceAll "^[^/]*/" $k "" }}{{ end -}}
-{{- $nameOK := and (le (len $name) 63) (regexMatch "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$" $name) -}}
-{{- $prefixOK := or (not (contains "/" $k)) (and (le (len $prefix) 253) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $prefix)) -}}
-{{- if not (and $nameOK $prefixOK) -}}
-{{- fail (printf "%s: key %s is not a Kubernetes label or annotation key: [prefix/]name, the name at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, the prefix a DNS subdomain" $where (yamlq $k)) -}}
-{{- end -}}
-{{- end -}}
-
 {{/* cronjob.labels: the labels of every object, Job and pod, as a dict: the pack's own, the
 pipeline's, cronjob.labels (later wins), all checked. Takes (list $ NAME). Returns JSON. */}}
 {{- define "cronjob.labels" -}}
@@ -105,18 +93,10 @@ pipeline's, cronjob.labels (later wins), all checked. Takes (list $ NAME). Retur
 {{- if or (hasPrefix "batch.kubernetes.io/" $k) (has $k (list "job-name" "controller-uid")) -}}
 {{- fail (printf "%s sets label %s, which the Job controller sets on each run's pods: remove it" $where $k) -}}
 {{- end -}}
-{{- include "cronjob.labelKey" (list $where $k) -}}
-{{- include "cronjob.labelValue" (list $where $k (index $labels $k)) -}}
+{{- include "wurzel.k8sLabelKey" (list $where $k) -}}
+{{- include "wurzel.k8sLabelValue" (list $where $k (index $labels $k)) -}}
 {{- end -}}
 {{- toJson $labels -}}
-{{- end -}}
-
-{{/* cronjob.labelValue: checks a label value. Takes (list WHERE KEY VALUE). */}}
-{{- define "cronjob.labelValue" -}}
-{{- $v := index . 2 -}}
-{{- if not (and (le (len $v) 63) (regexMatch "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$" $v)) -}}
-{{- fail (printf "%s: the value of %s, %s, is not a Kubernetes label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit" (index . 0) (index . 1) (yamlq $v)) -}}
-{{- end -}}
 {{- end -}}
 
 {{/* cronjob.map: a free-form mapping of strings (annotations, nodeSelector) at column 0, or "".
@@ -127,9 +107,9 @@ Keys are checked as label keys, and values as label values when KIND is "labels"
 {{- if not (kindIs "map" $m) }}{{ $m = dict }}{{ end -}}
 {{- $out := list -}}
 {{- range $k := keys $m -}}
-{{- include "cronjob.labelKey" (list $key $k) -}}
+{{- include "wurzel.k8sLabelKey" (list $key $k) -}}
 {{- $v := include "cronjob.scalar" (list (printf "%s.%s" $key $k) (index $m $k)) -}}
-{{- if $labels }}{{ include "cronjob.labelValue" (list $key $k $v) }}{{ end -}}
+{{- if $labels }}{{ include "wurzel.k8sLabelValue" (list $key $k $v) }}{{ end -}}
 {{- $out = append $out (printf "%s: %s" (yamlv $k) (yamlv $v)) -}}
 {{- end -}}
 {{- join "\n" $out -}}
