@@ -200,12 +200,14 @@ func renderSet(t *testing.T, name, backend string, sets ...string) error {
 }
 
 // TestLabelValues: the packs that write Kubernetes objects refuse label and node selector
-// values the API server would refuse, naming the key; keys are checked the same way.
+// values the API server would refuse, naming the key; label and annotation keys too.
 func TestLabelValues(t *testing.T) {
 	for _, tt := range []struct{ backend, set, want string }{
 		{"argo", "argo.labels.team=a b", `metadata.labels, argo.labels: the value of team, "a b", is not a Kubernetes label value`},
 		{"argo", "argo.nodeSelector.disk=a b", `argo.nodeSelector: the value of disk, "a b", is not a Kubernetes label value`},
 		{"argo", "argo.labels.a_b/c=x", `argo.labels: key "a_b/c" is not a Kubernetes label or annotation key`},
+		{"airflow", "airflow.kubernetes.labels.a_b/c=x", `labels (metadata.labels, airflow.kubernetes.labels): key "a_b/c" is not a Kubernetes label or annotation key`},
+		{"airflow", "airflow.kubernetes.annotations.-x=y", `annotations (metadata.annotations, airflow.kubernetes.annotations): key "-x" is not a Kubernetes label or annotation key`},
 		{"k8s-cronjob", "cronjob.labels.team=a b", `cronjob.labels: the value of team, "a b", is not a Kubernetes label value`},
 	} {
 		err := renderSet(t, "scheduled", tt.backend, tt.set)

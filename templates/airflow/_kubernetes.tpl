@@ -134,12 +134,14 @@ per line, or "". Takes $. */}}
 {{- join "\n" $out -}}
 {{- end -}}
 
-{{/* airflow.k8s.strMap: a values map as Python dict items, one per line (sorted), each value
-checked by CHECK ("label" or "text"). Takes (list KEY MAP CHECK). */}}
+{{/* airflow.k8s.strMap: a values map as Python dict items, one per line (sorted), each key
+checked as a label or annotation key and each value by CHECK ("label" or "text"). Takes
+(list KEY MAP CHECK). */}}
 {{- define "airflow.k8s.strMap" -}}
 {{- $key := index . 0 -}}{{- $m := index . 1 -}}{{- $check := index . 2 -}}
 {{- $out := list -}}
 {{- range $k := keys $m -}}
+{{- include "wurzel.k8sLabelKey" (list $key $k) -}}
 {{- $v := index $m $k -}}
 {{- $s := "" -}}
 {{- if eq $check "label" -}}
