@@ -595,7 +595,12 @@ func advRunField(t *testing.T, o *advOracle, lib *engine.Library, dir, pack stri
 	}
 	if form == "" {
 		// No benign form renders: the field is constrained (an enum, a number, a name). Every
-		// hostile string must then be refused as input, or render to valid files.
+		// hostile string must then be refused as input, or render to valid files. A benign
+		// form that fails otherwise (a broken file, an internal error) is a failure itself:
+		// it would leave the field with the weaker check.
+		if !inputError(benign.Err) {
+			errorf("the benign form %q does not render: %v", forms[len(forms)-1], benign.Err)
+		}
 		form = forms[0]
 	} else {
 		v, err := o.view(benign)
