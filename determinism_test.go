@@ -2,7 +2,6 @@ package wurzel_test
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,10 +35,7 @@ func TestDeterminism(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds wurzel")
 	}
-	bin := filepath.Join(t.TempDir(), "wurzel")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/wurzel").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := wurzelBinary(t)
 	abs := func(p string) string {
 		a, err := filepath.Abs(p)
 		if err != nil {
@@ -80,7 +76,7 @@ func TestDeterminism(t *testing.T) {
 				if err != nil {
 					t.Fatalf("wurzel %s: %v\n%s", strings.Join(c.args(out), " "), err, stderrOf(err))
 				}
-				tree := readTree(t, out)
+				tree := tree(t, out)
 				tree["<stdout>"] = stdout
 				trees = append(trees, tree)
 			}
@@ -100,7 +96,7 @@ func TestDeterminism(t *testing.T) {
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("wurzel run: %v\n%s", err, out)
 			}
-			tree := readTree(t, filepath.Join(dir, "data"))
+			tree := tree(t, filepath.Join(dir, "data"))
 			delete(tree, ".wurzel/lock")
 			delete(tree, ".wurzel/state.json") // holds the run's times
 			trees = append(trees, tree)
@@ -130,28 +126,6 @@ func stderrOf(err error) []byte {
 		return ee.Stderr
 	}
 	return nil
-}
-
-// readTree reads every regular file under root (none when root does not exist).
-func readTree(t *testing.T, root string) map[string][]byte {
-	t.Helper()
-	tree := map[string][]byte{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if os.IsNotExist(err) && path == root {
-			return filepath.SkipAll
-		}
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		data, err := os.ReadFile(path)
-		tree[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
 }
 
 func compareTrees(t *testing.T, a, b map[string][]byte) {

@@ -87,10 +87,7 @@ func TestReadmeQuickstart(t *testing.T) {
 		t.Fatalf("found %d wurzel commands in the quick start: %v", len(commands), commands)
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "wurzel")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/wurzel").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := wurzelBinary(t)
 	if err := os.CopyFS(filepath.Join(dir, "examples"), os.DirFS("examples")); err != nil {
 		t.Fatal(err)
 	}

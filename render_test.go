@@ -9,8 +9,10 @@ package wurzel_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -218,4 +220,39 @@ func TestLabelValues(t *testing.T) {
 	if err := renderSet(t, "scheduled", "argo", "argo.labels.team=data-1", "argo.nodeSelector.disk=ssd"); err != nil {
 		t.Errorf("valid labels: %v", err)
 	}
+}
+
+// wurzelBin is the folder of the wurzel binary the tests of this package share (built once,
+// removed by TestMain).
+var wurzelBin = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "wurzel-test-bin-")
+	if err != nil {
+		return "", err
+	}
+	builtDir = dir
+	bin := filepath.Join(dir, "wurzel")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/wurzel").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+var builtDir string
+
+// wurzelBinary returns the path of wurzel built from this checkout.
+func wurzelBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := wurzelBin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+	os.Exit(code)
 }

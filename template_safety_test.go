@@ -128,13 +128,13 @@ func TestHostileOverrideDirectories(t *testing.T) {
 		want  string // "" when the directory is fine
 	}{
 		{"file at the limit", func(t *testing.T, argo string) {
-			writeTestFile(t, filepath.Join(argo, "workflow.yaml.tmpl"), valid(limit))
+			writeFile(t, filepath.Join(argo, "workflow.yaml.tmpl"), string(valid(limit)))
 		}, ""},
 		{"file one byte under the limit", func(t *testing.T, argo string) {
-			writeTestFile(t, filepath.Join(argo, "workflow.yaml.tmpl"), valid(limit-1))
+			writeFile(t, filepath.Join(argo, "workflow.yaml.tmpl"), string(valid(limit-1)))
 		}, ""},
 		{"file one byte over the limit", func(t *testing.T, argo string) {
-			writeTestFile(t, filepath.Join(argo, "workflow.yaml.tmpl"), valid(limit+1))
+			writeFile(t, filepath.Join(argo, "workflow.yaml.tmpl"), string(valid(limit+1)))
 		}, "argo/workflow.yaml.tmpl: larger than 1048576 bytes"},
 		{"symlink out of the directory", func(t *testing.T, argo string) {
 			if err := os.Symlink("/etc/passwd", filepath.Join(argo, "workflow.yaml.tmpl")); err != nil {
@@ -142,14 +142,14 @@ func TestHostileOverrideDirectories(t *testing.T) {
 			}
 		}, "argo/workflow.yaml.tmpl: not a regular file (symlinks, devices and pipes are not read)"},
 		{"symlink inside the directory", func(t *testing.T, argo string) {
-			writeTestFile(t, filepath.Join(argo, "real.tmpl"), []byte("x"))
+			writeFile(t, filepath.Join(argo, "real.tmpl"), "x")
 			if err := os.Symlink("real.tmpl", filepath.Join(argo, "workflow.yaml.tmpl")); err != nil {
 				t.Fatal(err)
 			}
 		}, "argo/workflow.yaml.tmpl: not a regular file (symlinks, devices and pipes are not read)"},
 		{"symlinked folder", func(t *testing.T, argo string) {
 			other := t.TempDir()
-			writeTestFile(t, filepath.Join(other, "workflow.yaml.tmpl"), []byte("x"))
+			writeFile(t, filepath.Join(other, "workflow.yaml.tmpl"), "x")
 			if err := os.Symlink(other, filepath.Join(argo, "sub")); err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +166,7 @@ func TestHostileOverrideDirectories(t *testing.T) {
 		}, "argo/pack.yaml: not a regular file (symlinks, devices and pipes are not read)"},
 		{"too many files", func(t *testing.T, argo string) {
 			for i := 0; i < 501; i++ {
-				writeTestFile(t, filepath.Join(argo, fmt.Sprintf("_%03d.tpl", i)), nil)
+				writeFile(t, filepath.Join(argo, fmt.Sprintf("_%03d.tpl", i)), "")
 			}
 		}, "more than 500 files"},
 	}
@@ -195,15 +195,5 @@ func TestHostileOverrideDirectories(t *testing.T) {
 				t.Errorf("%v: not refused as invalid input (exit 2)", err)
 			}
 		})
-	}
-}
-
-func writeTestFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
