@@ -133,6 +133,9 @@ func CheckSchedule(p *Pack, pl *pipeline.Pipeline) error {
 	if err != nil {
 		return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("schedule.minInterval: %v", err)}
 	}
+	if s, err := cron.ParseStandard(pl.Spec.Schedule); err == nil && minuteFloor(s) >= min {
+		return nil // no two runs are closer than the minute field allows: no need to walk a year
+	}
 	if gap := ShortestInterval(pl.Spec.Schedule); gap > 0 && gap < min {
 		return &pipeline.Error{File: pl.File, Problems: []pipeline.Problem{{Msg: fmt.Sprintf(
 			"spec.schedule %q runs every %s at times, more often than %s allows (at most every %s)", pl.Spec.Schedule, gap, p.Name, min)}}}

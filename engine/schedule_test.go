@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/wurzel-dev/wurzel/templates"
 )
 
 // TestShortestInterval checks ShortestInterval, and compares it with a walk over the whole
@@ -58,6 +61,53 @@ func TestShortestInterval(t *testing.T) {
 		}
 		if got, full := ShortestInterval(tc.expr), walk(tc.expr); got != full {
 			t.Errorf("ShortestInterval(%q) = %s, but the whole year gives %s", tc.expr, got, full)
+		}
+	}
+}
+
+// TestCheckSchedule checks a pack's minimum interval: CheckSchedule skips the walk over a
+// year when the minute field alone keeps runs far enough apart, and must still refuse what
+// the walk refuses.
+func TestCheckSchedule(t *testing.T) {
+	lib, err := Load(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := lib.Pack("github-actions")
+	if !ok || p.Meta.Schedule.MinInterval != "5m" {
+		t.Fatalf("want the github-actions pack with a minimum interval of 5m, got %+v", p)
+	}
+	pl := testPipeline(t)
+	for _, tc := range []struct {
+		expr string
+		gap  string // the error names it; empty: accepted
+	}{
+		{"* * * * *", "1m0s"},
+		{"*/2 * * * *", "2m0s"},
+		{"*/7 * * * *", "4m0s"}, // :56 to the next hour's :00
+		{"0,3 9 * * *", "3m0s"},
+		{"58 * * * *,", ""}, // does not parse: pipeline.Load reports it, not this check
+		{"*/5 * * * *", ""},
+		{"0,5,10 * * * *", ""},
+		{"0 * * * *", ""},
+		{"0 */2 * * *", ""},
+		{"0 3 * * *", ""},
+		{"@hourly", ""},
+		{"0,59 0 * * *", ""},
+	} {
+		pl.Spec.Schedule = tc.expr
+		err := CheckSchedule(p, pl)
+		gap := ShortestInterval(tc.expr)
+		if refused := gap > 0 && gap < 5*time.Minute; refused != (tc.gap != "") {
+			t.Fatalf("%q: the test expects refused=%v, but the walk gives %s", tc.expr, tc.gap != "", gap)
+		}
+		switch {
+		case tc.gap == "" && err != nil:
+			t.Errorf("%q: %v", tc.expr, err)
+		case tc.gap != "" && err == nil:
+			t.Errorf("%q: accepted, want it refused (runs every %s at times)", tc.expr, tc.gap)
+		case tc.gap != "" && !strings.Contains(err.Error(), "runs every "+tc.gap+" at times, more often than github-actions allows (at most every 5m0s)"):
+			t.Errorf("%q: %v", tc.expr, err)
 		}
 	}
 }
