@@ -190,6 +190,43 @@ func TestIsBrokenOutput(t *testing.T) {
 	}
 }
 
+// TestOutputPaths: path templates are parsed with the pack's files, once; they cannot
+// redefine a partial of those files, and a path is a path, not a file.
+func TestOutputPaths(t *testing.T) {
+	pack := func(outputs ...string) string {
+		return "name: x\nvaluesKey: x\noutputs:\n  - " + strings.Join(outputs, "\n  - ") + "\n"
+	}
+	files := map[string]string{"x/out.tmpl": `{{ include "part" . }}`, "x/_p.tpl": `{{ define "part" }}text{{ end }}`}
+	for _, tt := range []struct{ name, pack, want string }{
+		{"from data", pack(`{template: out.tmpl, path: '{{ .Pipeline.Name }}/{{ include "part" . }}.txt', format: text}`), "demo/text.txt"},
+		{"redefines a partial", pack(`{template: out.tmpl, path: '{{ define "part" }}p{{ end }}out.txt', format: text}`),
+			`x/pack.yaml: output out.tmpl: path: path:out.tmpl defines "part", which x/_p.tpl (embedded) defines too: to change it, override x/_p.tpl itself`},
+		{"does not parse", pack(`{template: out.tmpl, path: '{{ .Pipeline.Name', format: text}`),
+			`x/pack.yaml: output out.tmpl: path: template: path:out.tmpl:1: unclosed action`},
+		{"listed twice", pack(`{template: out.tmpl, path: a.txt, format: text}`, `{template: out.tmpl, path: b.txt, format: text}`),
+			`x/pack.yaml: output template "out.tmpl" is listed twice: a template renders one file`},
+		{"too long", pack(`{template: out.tmpl, path: '{{ repeat 5000 "a" }}', format: text}`),
+			`render x: output ` + strings.Repeat("a", 80) + `…: output paths must not be longer than 4096 bytes (the path is {{ repeat 5000 "a" }} in x/pack.yaml)`},
+	} {
+		fsys := map[string]string{"x/pack.yaml": tt.pack}
+		for k, v := range files {
+			fsys[k] = v
+		}
+		res, err := render(t, testPack(fsys))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			for _, f := range res {
+				got += f.Path
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestOverrideReplacesExactlyOneFile(t *testing.T) {
 	embedded := testPack(map[string]string{
 		"x/pack.yaml":  "name: x\noutputs:\n  - {template: a.tmpl, path: a.txt, format: text}\n  - {template: b.tmpl, path: b.txt, format: text}\n",

@@ -66,18 +66,6 @@ func newMemo(root Data) *memo {
 	return &memo{root: &root, entries: map[string]memoEntry{}, seen: map[string]struct{}{}, frames: []memoFrame{{}}}
 }
 
-// reset starts a new top-level execution: templates may have been added or changed.
-func (m *memo) reset() {
-	if m == nil {
-		return
-	}
-	clear(m.entries)
-	clear(m.seen)
-	m.kept = 0
-	m.frames = m.frames[:1]
-	m.frames[0] = memoFrame{}
-}
-
 // call runs an include of name with data: exec executes it. depth is the include depth of
 // the call (1 for an include made by an output's template).
 func (m *memo) call(name string, data any, depth int, exec func() (string, error)) (string, error) {

@@ -442,7 +442,12 @@ func (p *Pack) checkOutputs() error {
 	if len(p.Meta.Outputs) == 0 {
 		return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: "outputs is empty: list the templates the pack renders"}
 	}
+	listed := map[string]bool{}
 	for _, o := range p.Meta.Outputs {
+		if listed[o.Template] {
+			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output template %q is listed twice: a template renders one file", o.Template)}
+		}
+		listed[o.Template] = true
 		if _, ok := p.source(o.Template); !ok {
 			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output template %q does not exist in %s/", o.Template, p.Name)}
 		}

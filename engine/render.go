@@ -153,6 +153,13 @@ func (p *Pack) templates() (*template.Template, error) {
 				return
 			}
 		}
+		for _, o := range p.Meta.Outputs {
+			src := Source{Path: pathTemplate(o), Layer: p.Origin, Data: []byte(o.Path)}
+			if err := defined.parse(root, src); err != nil {
+				p.tmpl.err = &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: path: %v", o.Template, err)}
+				return
+			}
+		}
 		p.tmpl.base = root
 	})
 	return p.tmpl.base, p.tmpl.err
@@ -219,7 +226,6 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 		seen[out] = o.Template
 		var buf bytes.Buffer
 		w := &limitedWriter{w: &buf, n: limit, max: limit, g: g}
-		g.memo.reset() // the path template just parsed could have changed a define
 		if err := boundedRun(ctx, g, name, timeout, func() error { return t.ExecuteTemplate(w, name, data) }); err != nil {
 			if ctx.Err() != nil {
 				return nil, err
@@ -256,24 +262,44 @@ func renderPack(ctx context.Context, p *Pack, data Data, check bool) ([]File, er
 
 // outputPath renders an output's path template and checks it stays inside the output dir.
 func (p *Pack) outputPath(ctx context.Context, g *guard, t *template.Template, o Output, data Data) (string, error) {
-	pt, err := t.New("path:" + o.Template).Parse(o.Path)
-	if err != nil {
-		return "", &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: path: %v", o.Template, err)}
-	}
 	var b strings.Builder
-	w := &limitedWriter{w: &b, n: maxOutput, max: maxOutput, g: g}
+	w := &limitedWriter{w: &b, n: maxPathBytes, max: maxPathBytes, g: g, tooLong: func(int) error { return errPathTooLong }}
 	timeout, _ := renderBounds(len(data.Pipeline.Steps))
-	if err := boundedRun(ctx, g, "path of "+o.Template, timeout, func() error { return pt.Execute(w, data) }); err != nil {
-		if ctx.Err() != nil {
-			return "", err
-		}
+	err := boundedRun(ctx, g, "path of "+o.Template, timeout, func() error { return t.ExecuteTemplate(w, pathTemplate(o), data) })
+	out, msg := b.String(), ""
+	switch {
+	case errors.Is(err, errPathTooLong):
+		out, msg = cut(out, 80), fmt.Sprintf("output paths must not be longer than %d bytes", maxPathBytes)
+	case err != nil && ctx.Err() != nil:
+		return "", err
+	case err != nil:
 		return "", &TemplateError{Pack: p.Name, Layer: p.Origin, Err: err}
+	default:
+		msg = badOutputPath(out)
 	}
-	out := b.String()
-	if msg := badOutputPath(out); msg != "" {
+	if msg != "" {
 		return "", &OutputError{Pack: p.Name, Path: out, Err: fmt.Errorf("%s (the path is %s in %s/pack.yaml)", msg, o.Path, p.Name)}
 	}
 	return out, nil
+}
+
+// pathTemplate names the template of an output's path, parsed with the pack's files.
+func pathTemplate(o Output) string { return "path:" + o.Template }
+
+// maxPathBytes bounds a rendered output path (Linux's PATH_MAX).
+const maxPathBytes = 4096
+
+var errPathTooLong = errors.New("output path too long")
+
+// cut returns the first n bytes of s or fewer, whole runes, and "…" when it cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // badOutputPath says what is wrong with a rendered output path, or "".
@@ -330,10 +356,14 @@ func checkFormat(name, format string, body []byte, limit int) error {
 	return nil
 }
 
+// limitedWriter writes at most max bytes to w (n of them are left); past them, it writes
+// what fits and fails with tooLong(max), or with the message of an output too large when
+// tooLong is nil.
 type limitedWriter struct {
-	w      interface{ Write([]byte) (int, error) }
-	n, max int
-	g      *guard // stops the writes of an abandoned render
+	w       interface{ Write([]byte) (int, error) }
+	n, max  int
+	g       *guard // stops the writes of an abandoned render
+	tooLong func(max int) error
 }
 
 func (l *limitedWriter) Write(b []byte) (int, error) {
@@ -341,6 +371,11 @@ func (l *limitedWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	if len(b) > l.n {
+		_, _ = l.w.Write(b[:l.n]) // what fits, for the message
+		l.n = 0
+		if l.tooLong != nil {
+			return 0, l.tooLong(l.max)
+		}
 		return 0, fmt.Errorf("output is larger than %d bytes (16 MiB and 16 KiB per step): does a template repeat a big value for every step?", l.max)
 	}
 	l.n -= len(b)
