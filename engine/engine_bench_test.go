@@ -153,6 +153,9 @@ func BenchmarkChecks(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
+		if err := CheckText(job.Pipeline, merged); err != nil {
+			b.Fatal(err)
+		}
 		for _, p := range job.Library.Packs {
 			if err := CheckNames(p, job.Pipeline); err != nil {
 				b.Fatal(err)

@@ -202,6 +202,9 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckText(j.Pipeline, merged); err != nil {
+		return nil, err
+	}
 	for _, p := range packs {
 		if err := CheckMarkers(p, j.Pipeline, merged); err != nil {
 			return nil, err

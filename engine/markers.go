@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,15 +18,41 @@ const allowKey = "allowExpressions"
 // noValue is what text/template prints for a missing value.
 const noValue = "<no value>"
 
+// CheckText rejects pipeline text and global values that no target can carry, whatever
+// the backend: text holding "<no value>", which is what text/template prints for a missing
+// value (so Render refuses any output that holds it), and NUL bytes, which the encoders
+// cannot write. CheckMarkers does the same for a pack's own values.
+func CheckText(pl *pipeline.Pipeline, v values.Values) error {
+	var probs []string
+	visitTexts(pl, v, []string{"global"}, []string{noValue, "\x00"}, func(where, _, text string) {
+		if p := unwritable(where, text); p != "" {
+			probs = append(probs, p)
+		}
+	})
+	if len(probs) == 0 {
+		return nil
+	}
+	return &values.ListError{Errs: toErrs("", probs)}
+}
+
+// Unwritable reports whether text a pack reads (the pipeline, global values and its own
+// values) holds what CheckText and CheckMarkers refuse in every file: a render of the pack
+// would fail on it, or print "<no value>" without a template reading a missing key.
+func Unwritable(p *Pack, pl *pipeline.Pipeline, v values.Values) bool {
+	found := false
+	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, []string{noValue, "\x00"}, func(where, _, text string) {
+		found = found || unwritable(where, text) != ""
+	})
+	return found
+}
+
 // CheckMarkers rejects values and pipeline text holding the target's expression syntax
 // (pack.yaml expressionMarkers: Argo's {{, GitHub's ${{, Jinja's {{ {% {#), which the target
 // would evaluate instead of taking literally. A place listed in <valuesKey>.allowExpressions
 // (a values path such as container.env.GREETING, or steps.<name>.settings.<FIELD>,
 // steps.<name>.command) is let through: the explicit opt-in for a real expression.
 //
-// Text holding "<no value>" is refused too, for every pack: it is what text/template prints
-// for a missing value, so Render refuses any output that holds it. So is a NUL byte, which
-// the encoders cannot write.
+// The pack's own values are checked for what CheckText refuses, too.
 func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	markers := p.Meta.ExpressionMarkers
 	allowed := map[string]bool{}
@@ -38,15 +65,16 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 			}
 		}
 	}
+	ownPrefix := p.Meta.ValuesKey + "."
 	var probs []string
-	report := func(where, allowAs, text string) {
-		if strings.Contains(text, noValue) {
-			probs = append(probs, fmt.Sprintf("%s holds %q, which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it", where, noValue))
-			return
-		}
-		if strings.IndexByte(text, 0) >= 0 {
-			probs = append(probs, fmt.Sprintf("%s holds a NUL byte, which no command line, environment or rendered file can carry; remove it", where))
-			return
+	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, append(markers[:len(markers):len(markers)], noValue, "\x00"), func(where, allowAs, text string) {
+		if strings.HasPrefix(where, ownPrefix) {
+			if prob := unwritable(where, text); prob != "" {
+				probs = append(probs, prob)
+				return
+			}
+		} else if strings.Contains(text, noValue) || strings.IndexByte(text, 0) >= 0 {
+			return // CheckText's
 		}
 		m := escape.FindMarker(text, markers)
 		if m == "" || allowed[allowAs] {
@@ -54,10 +82,31 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 		}
 		probs = append(probs, fmt.Sprintf("%s holds %q, which %s evaluates as an expression; remove it, or if you mean an expression add %q to %s.%s",
 			where, m, p.Meta.Target(), allowAs, p.Meta.ValuesKey, allowKey))
+	})
+	if len(probs) == 0 {
+		return nil
 	}
-	for _, key := range []string{"global", p.Meta.ValuesKey} {
+	return &values.ListError{Errs: toErrs(p.Name, probs)}
+}
+
+// unwritable says what is wrong with text that no target can carry, or "".
+func unwritable(where, text string) string {
+	switch {
+	case strings.Contains(text, noValue):
+		return fmt.Sprintf("%s holds %q, which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it", where, noValue)
+	case strings.IndexByte(text, 0) >= 0:
+		return fmt.Sprintf("%s holds a NUL byte, which no command line, environment or rendered file can carry; remove it", where)
+	}
+	return ""
+}
+
+// visitTexts calls fn for every text a render reads from the values under keys and from
+// the pipeline: where names it in messages, allowAs is its allowExpressions place. Steps
+// without any of the needles are skipped (the common case: their places need no names).
+func visitTexts(pl *pipeline.Pipeline, v values.Values, keys, needles []string, fn func(where, allowAs, text string)) {
+	for i, key := range keys {
 		sub, ok := v[key].(map[string]any)
-		if !ok {
+		if !ok || slices.Contains(keys[:i], key) {
 			continue
 		}
 		walkStrings(sub, values.Path{key}, func(path values.Path, s string) {
@@ -65,61 +114,63 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 			if key == "global" {
 				rel = path
 			}
-			if len(path) > 1 && path[0] == p.Meta.ValuesKey && path[1] == allowKey {
+			if len(path) > 1 && path[0] != "global" && path[1] == allowKey {
 				return
 			}
-			report(path.String(), dotted(rel), s)
+			fn(path.String(), dotted(rel), s)
 		})
 	}
-	report("metadata.name", "metadata.name", pl.Metadata.Name)
-	stepMarkers := append(markers[:len(markers):len(markers)], noValue, "\x00")
+	fn("metadata.name", "metadata.name", pl.Metadata.Name)
 	for _, s := range pl.Spec.Steps {
-		if !stepHasMarker(s, stepMarkers) {
-			continue // the common case: no need to name every place of the step
+		hit := false
+		stepTexts(s, func(_ string, _ int, text string) { hit = hit || escape.FindMarker(text, needles) != "" })
+		if !hit {
+			continue
 		}
 		base := "steps." + s.Name
-		for _, k := range sortedNames(s.Settings) {
-			report(fmt.Sprintf("%s:%d: step %q: setting %s", pl.File, s.Line, s.Name, k), base+".settings."+k, s.Settings[k])
-		}
-		for i, a := range s.Command {
-			report(fmt.Sprintf("%s:%d: step %q: command[%d]", pl.File, s.Line, s.Name, i), base+".command", a)
-		}
-		report(fmt.Sprintf("%s:%d: step %q: image", pl.File, s.Line, s.Name), base+".image", s.Image)
+		stepTexts(s, func(setting string, word int, text string) {
+			place := fmt.Sprintf("%s:%d: step %q: ", pl.File, s.Line, s.Name)
+			switch {
+			case setting != "":
+				fn(place+"setting "+setting, base+".settings."+setting, text)
+			case word >= 0:
+				fn(fmt.Sprintf("%scommand[%d]", place, word), base+".command", text)
+			default:
+				fn(place+"image", base+".image", text)
+			}
+		})
 	}
 	for _, k := range sortedNames(pl.Metadata.Labels) {
-		report(fmt.Sprintf("metadata.labels key %q", k), "metadata.labels", k)
-		report("metadata.labels."+k, "metadata.labels", pl.Metadata.Labels[k])
+		fn(fmt.Sprintf("metadata.labels key %q", k), "metadata.labels", k)
+		fn("metadata.labels."+k, "metadata.labels", pl.Metadata.Labels[k])
 	}
 	for _, k := range sortedNames(pl.Metadata.Annotations) {
-		report(fmt.Sprintf("metadata.annotations key %q", k), "metadata.annotations", k)
-		report("metadata.annotations."+k, "metadata.annotations", pl.Metadata.Annotations[k])
+		fn(fmt.Sprintf("metadata.annotations key %q", k), "metadata.annotations", k)
+		fn("metadata.annotations."+k, "metadata.annotations", pl.Metadata.Annotations[k])
 	}
-	if len(probs) == 0 {
-		return nil
-	}
-	return &values.ListError{Errs: toErrs(p.Name, probs)}
 }
 
-// stepHasMarker reports whether any text of the step that CheckMarkers reads holds one of
-// the markers.
-func stepHasMarker(s *pipeline.Step, markers []string) bool {
-	for _, v := range s.Settings {
-		if escape.FindMarker(v, markers) != "" {
-			return true
-		}
+// stepTexts calls fn for every text of a step that a render reads, in report order: its
+// settings by name (setting is the name, word -1), its command words (word is the index)
+// and its image (setting "", word -1).
+func stepTexts(s *pipeline.Step, fn func(setting string, word int, text string)) {
+	for _, k := range sortedNames(s.Settings) {
+		fn(k, -1, s.Settings[k])
 	}
-	for _, a := range s.Command {
-		if escape.FindMarker(a, markers) != "" {
-			return true
-		}
+	for i, a := range s.Command {
+		fn("", i, a)
 	}
-	return escape.FindMarker(s.Image, markers) != ""
+	fn("", -1, s.Image)
 }
 
+// toErrs turns messages into errors, each prefixed with "PACK: " when pack is not empty.
 func toErrs(pack string, probs []string) []error {
 	out := make([]error, len(probs))
 	for i, m := range probs {
-		out[i] = &values.Error{Msg: pack + ": " + m}
+		if pack != "" {
+			m = pack + ": " + m
+		}
+		out[i] = &values.Error{Msg: m}
 	}
 	return out
 }

@@ -68,6 +68,8 @@ type linter struct {
 	masks map[string]string
 	// user are the values layers above the pack defaults, lowest first.
 	user []*values.Layer
+	// textRefused is set when the pipeline or global values hold text no file can carry.
+	textRefused bool
 }
 
 func (l *linter) add(f Finding) {
@@ -106,6 +108,18 @@ func (l *linter) run(ctx context.Context) error {
 		return nil
 	}
 	l.report.Backends = backends
+	// What no backend can carry is said once, not once per backend, and rendering would
+	// only report it again, as the templates' fault.
+	textErr := engine.CheckText(p, merged)
+	for _, f := range findingsOf(textErr, RuleExpressions, phasePipeline) {
+		if f.File == "" {
+			l.place(&f, p.File)
+		}
+		l.add(f)
+	}
+	if l.textRefused = textErr != nil; l.textRefused {
+		l.add(Finding{Severity: Info, Rule: RuleCoverage, File: l.cfg.Pipeline, Message: "nothing was rendered: remove the text above that no file can carry first", phase: phaseValues})
+	}
 	var files []engine.File
 	owner := map[string]string{}
 	for _, name := range backends {
@@ -300,6 +314,14 @@ func (l *linter) render(ctx context.Context, job *engine.Job, p *engine.Pack, me
 			}
 			l.add(f)
 		}
+	}
+	if engine.Unwritable(p, job.Pipeline, merged) {
+		// Reported above: a render would fail on it, or blame a template.
+		if !l.textRefused {
+			l.add(Finding{Severity: Info, Rule: RuleCoverage, File: job.Pipeline.File, Backend: p.Name,
+				Message: "not rendered: remove the text above that no file can carry first", phase: phaseValues})
+		}
+		return nil
 	}
 	data := engine.NewData(p, engine.Input{
 		Pipeline: job.Pipeline, Source: job.Source,

@@ -181,6 +181,17 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
+			name: "text no backend can carry, said once and not blamed on the templates",
+			files: map[string]string{"pipeline.yaml": strings.Replace(examplePipeline, "./docs", "'a <no value> b'", 1),
+				"values.yaml": "global: {env: {X: \"\\0\"}}\nargo:\n  container:\n    env:\n      X: '<no value>'\n"},
+			cfg: Config{ValueFiles: []string{"values.yaml"}, Backends: []string{"dvc", "argo", "github-actions"}},
+			want: []string{
+				`pipeline.yaml:8: error: step "source": setting FOLDER_PATH holds "<no value>", which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it [expressions]`,
+				`values.yaml:1:16: error: global.env.X holds a NUL byte, which no command line, environment or rendered file can carry; remove it [expressions]`,
+				`values.yaml:5:7: error: argo.container.env.X holds "<no value>", which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it [argo expressions]`,
+			},
+		},
+		{
 			name: "a pipeline with problems is reported and nothing is rendered",
 			files: map[string]string{"pipeline.yaml": strings.Replace(examplePipeline, "dependsOn: [source]", "dependsOn: [sourc]", 1),
 				"values.yaml": "argo: {namespce: x}\n"},

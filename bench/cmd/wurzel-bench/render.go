@@ -329,6 +329,9 @@ func (c *config) floorOf(n int) (map[string]string, []string, error) {
 			return err
 		}
 		merged = v
+		if err := engine.CheckText(p, v); err != nil {
+			return err
+		}
 		for _, pk := range lib.Packs {
 			if err := engine.CheckNames(pk, p); err != nil {
 				return err
