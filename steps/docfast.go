@@ -152,27 +152,11 @@ func (f *fastDocs) next() (doc Document, ok bool, err error) {
 }
 
 // handOver returns the token decoder that continues at the current position: it reads a
-// stand-in for what was consumed, of the same length (so that byte offsets in messages stay
-// right) and leaving it in the same state, then the rest of the stream.
+// stand-in for what was consumed (standIn: byte offsets and the decoder's state stay what
+// they would have been), then the rest of the stream.
 func (f *fastDocs) handOver(index int) *tokenDecoder {
-	prefix := bytes.Repeat([]byte{' '}, int(f.off))
-	skip := 0 // tokens of the stand-in to read before going on
-	if f.state != 0 {
-		prefix[0] = '['
-		skip = 1
-		if f.scalars > 0 { // a number of as many digits, for the decoder's count
-			prefix[1] = '1'
-			copy(prefix[2:], bytes.Repeat([]byte{'0'}, int(f.scalars-1)))
-			skip = 2
-		}
-		switch f.sep {
-		case ',':
-			prefix[f.off-1] = ','
-		case ']':
-			prefix[f.off-1] = ']'
-		}
-	}
-	rest := io.MultiReader(bytes.NewReader(prefix), bytes.NewReader(f.buf[f.pos:]), errReader{f})
+	prefix, skip := newStandIn(f.off, f.scalars, f.state != 0, f.sep)
+	rest := io.MultiReader(prefix, bytes.NewReader(f.buf[f.pos:]), errReader{f})
 	d := newTokenDecoder(rest)
 	for range skip {
 		_, _ = d.dec.Token()
