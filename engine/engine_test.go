@@ -200,7 +200,15 @@ func TestOutputPaths(t *testing.T) {
 	for _, tt := range []struct{ name, pack, want string }{
 		{"from data", pack(`{template: out.tmpl, path: '{{ .Pipeline.Name }}/{{ include "part" . }}.txt', format: text}`), "demo/text.txt"},
 		{"redefines a partial", pack(`{template: out.tmpl, path: '{{ define "part" }}p{{ end }}out.txt', format: text}`),
-			`x/pack.yaml: output out.tmpl: path: path:out.tmpl defines "part", which x/_p.tpl (embedded) defines too: to change it, override x/_p.tpl itself`},
+			`x/pack.yaml: output out.tmpl: path: it defines "part", which x/_p.tpl (embedded) defines too: to change it, override x/_p.tpl itself`},
+		{"redefines a file", pack(`{template: out.tmpl, path: '{{ define "x/out.tmpl" }}hijacked{{ end }}out.txt', format: text}`),
+			`x/pack.yaml: output out.tmpl: path: it defines "x/out.tmpl", the name of x/out.tmpl (embedded): to change it, override x/out.tmpl itself`},
+		{"redefines another path", pack(`{template: _p.tpl, path: b.txt, format: text}`, `{template: out.tmpl, path: '{{ define "path:_p.tpl" }}evil.txt{{ end }}out.txt', format: text}`),
+			`x/pack.yaml: output out.tmpl: path: it defines "path:_p.tpl", the name of the path of output _p.tpl in pack.yaml: change that path instead`},
+		{"a partial defines a path", pack(`{template: out.tmpl, path: out.txt, format: text}`) + "# the partial below\n",
+			`x/pack.yaml: output out.tmpl: path: x/_q.tpl (embedded) defines "path:out.tmpl", the name of the path of output out.tmpl in pack.yaml: to change it, override x/_q.tpl itself`},
+		{"empty", pack(`{template: out.tmpl, path: '', format: text}`),
+			`x/pack.yaml: output out.tmpl: path is empty: give the file's path in the output directory`},
 		{"does not parse", pack(`{template: out.tmpl, path: '{{ .Pipeline.Name', format: text}`),
 			`x/pack.yaml: output out.tmpl: path: template: path:out.tmpl:1: unclosed action`},
 		{"listed twice", pack(`{template: out.tmpl, path: a.txt, format: text}`, `{template: out.tmpl, path: b.txt, format: text}`),
@@ -211,6 +219,9 @@ func TestOutputPaths(t *testing.T) {
 		fsys := map[string]string{"x/pack.yaml": tt.pack}
 		for k, v := range files {
 			fsys[k] = v
+		}
+		if strings.Contains(tt.pack, "# the partial below") {
+			fsys["x/_q.tpl"] = `{{ define "path:out.tmpl" }}elsewhere.txt{{ end }}`
 		}
 		res, err := render(t, testPack(fsys))
 		got := ""

@@ -448,6 +448,9 @@ func (p *Pack) checkOutputs() error {
 			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output template %q is listed twice: a template renders one file", o.Template)}
 		}
 		listed[o.Template] = true
+		if o.Path == "" {
+			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output %s: path is empty: give the file's path in the output directory", o.Template)}
+		}
 		if _, ok := p.source(o.Template); !ok {
 			return &Error{Layer: p.Origin, Path: p.Name + "/pack.yaml", Msg: fmt.Sprintf("output template %q does not exist in %s/", o.Template, p.Name)}
 		}

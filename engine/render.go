@@ -284,7 +284,7 @@ func (p *Pack) outputPath(ctx context.Context, g *guard, t *template.Template, o
 }
 
 // pathTemplate names the template of an output's path, parsed with the pack's files.
-func pathTemplate(o Output) string { return "path:" + o.Template }
+func pathTemplate(o Output) string { return pathSource + o.Template }
 
 // maxPathBytes bounds a rendered output path (Linux's PATH_MAX).
 const maxPathBytes = 4096
