@@ -190,6 +190,15 @@ func TestIsBrokenOutput(t *testing.T) {
 	}
 }
 
+// TestValuesKeyGlobal: the global values are every pack's; no pack can take them as its own.
+func TestValuesKeyGlobal(t *testing.T) {
+	_, err := Load(testPack(map[string]string{"x/pack.yaml": "name: x\nvaluesKey: global\noutputs:\n  - {template: out.tmpl, path: out.txt, format: text}\n", "x/out.tmpl": "x"}))
+	want := `x/pack.yaml: valuesKey "global" is the values of every pack: choose the pack's own key`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
 // TestOutputPaths: path templates are parsed with the pack's files, once; they cannot
 // redefine a partial of those files, and a path is a path, not a file.
 func TestOutputPaths(t *testing.T) {

@@ -24,7 +24,7 @@ const noValue = "<no value>"
 // cannot write. CheckMarkers does the same for a pack's own values.
 func CheckText(pl *pipeline.Pipeline, v values.Values) error {
 	var probs []string
-	visitTexts(pl, v, []string{"global"}, []string{noValue, "\x00"}, func(where, _, text string) {
+	visitTexts(pl, v, []string{"global"}, []string{noValue, "\x00"}, func(_, where, _, text string) {
 		if p := unwritable(where, text); p != "" {
 			probs = append(probs, p)
 		}
@@ -40,7 +40,7 @@ func CheckText(pl *pipeline.Pipeline, v values.Values) error {
 // would fail on it, or print "<no value>" without a template reading a missing key.
 func Unwritable(p *Pack, pl *pipeline.Pipeline, v values.Values) bool {
 	found := false
-	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, []string{noValue, "\x00"}, func(where, _, text string) {
+	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, []string{noValue, "\x00"}, func(_, where, _, text string) {
 		found = found || unwritable(where, text) != ""
 	})
 	return found
@@ -52,7 +52,8 @@ func Unwritable(p *Pack, pl *pipeline.Pipeline, v values.Values) bool {
 // (a values path such as container.env.GREETING, or steps.<name>.settings.<FIELD>,
 // steps.<name>.command) is let through: the explicit opt-in for a real expression.
 //
-// The pack's own values are checked for what CheckText refuses, too.
+// The pack's own values are checked for what CheckText refuses, too; the pipeline and the
+// global values are not: run CheckText once as well (Job.Run and lint do).
 func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 	markers := p.Meta.ExpressionMarkers
 	allowed := map[string]bool{}
@@ -65,10 +66,9 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 			}
 		}
 	}
-	ownPrefix := p.Meta.ValuesKey + "."
 	var probs []string
-	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, append(markers[:len(markers):len(markers)], noValue, "\x00"), func(where, allowAs, text string) {
-		if strings.HasPrefix(where, ownPrefix) {
+	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, append(markers[:len(markers):len(markers)], noValue, "\x00"), func(key, where, allowAs, text string) {
+		if key == p.Meta.ValuesKey {
 			if prob := unwritable(where, text); prob != "" {
 				probs = append(probs, prob)
 				return
@@ -101,9 +101,10 @@ func unwritable(where, text string) string {
 }
 
 // visitTexts calls fn for every text a render reads from the values under keys and from
-// the pipeline: where names it in messages, allowAs is its allowExpressions place. Steps
-// without any of the needles are skipped (the common case: their places need no names).
-func visitTexts(pl *pipeline.Pipeline, v values.Values, keys, needles []string, fn func(where, allowAs, text string)) {
+// the pipeline: key is the values key it is under ("" for the pipeline), where names it in
+// messages, allowAs is its allowExpressions place. Steps without any of the needles are
+// skipped (the common case: their places need no names).
+func visitTexts(pl *pipeline.Pipeline, v values.Values, keys, needles []string, fn func(key, where, allowAs, text string)) {
 	for i, key := range keys {
 		sub, ok := v[key].(map[string]any)
 		if !ok || slices.Contains(keys[:i], key) {
@@ -117,10 +118,10 @@ func visitTexts(pl *pipeline.Pipeline, v values.Values, keys, needles []string, 
 			if len(path) > 1 && path[0] != "global" && path[1] == allowKey {
 				return
 			}
-			fn(path.String(), dotted(rel), s)
+			fn(key, path.String(), dotted(rel), s)
 		})
 	}
-	fn("metadata.name", "metadata.name", pl.Metadata.Name)
+	fn("", "metadata.name", "metadata.name", pl.Metadata.Name)
 	for _, s := range pl.Spec.Steps {
 		hit := false
 		stepTexts(s, func(_ string, _ int, text string) { hit = hit || escape.FindMarker(text, needles) != "" })
@@ -132,21 +133,21 @@ func visitTexts(pl *pipeline.Pipeline, v values.Values, keys, needles []string, 
 			place := fmt.Sprintf("%s:%d: step %q: ", pl.File, s.Line, s.Name)
 			switch {
 			case setting != "":
-				fn(place+"setting "+setting, base+".settings."+setting, text)
+				fn("", place+"setting "+setting, base+".settings."+setting, text)
 			case word >= 0:
-				fn(fmt.Sprintf("%scommand[%d]", place, word), base+".command", text)
+				fn("", fmt.Sprintf("%scommand[%d]", place, word), base+".command", text)
 			default:
-				fn(place+"image", base+".image", text)
+				fn("", place+"image", base+".image", text)
 			}
 		})
 	}
 	for _, k := range sortedNames(pl.Metadata.Labels) {
-		fn(fmt.Sprintf("metadata.labels key %q", k), "metadata.labels", k)
-		fn("metadata.labels."+k, "metadata.labels", pl.Metadata.Labels[k])
+		fn("", fmt.Sprintf("metadata.labels key %q", k), "metadata.labels", k)
+		fn("", "metadata.labels."+k, "metadata.labels", pl.Metadata.Labels[k])
 	}
 	for _, k := range sortedNames(pl.Metadata.Annotations) {
-		fn(fmt.Sprintf("metadata.annotations key %q", k), "metadata.annotations", k)
-		fn("metadata.annotations."+k, "metadata.annotations", pl.Metadata.Annotations[k])
+		fn("", fmt.Sprintf("metadata.annotations key %q", k), "metadata.annotations", k)
+		fn("", "metadata.annotations."+k, "metadata.annotations", pl.Metadata.Annotations[k])
 	}
 }
 

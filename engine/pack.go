@@ -391,6 +391,9 @@ func buildPack(name string, srcs, common []Source, embedded fs.FS, overrides []L
 	if p.Meta.ValuesKey == "" {
 		p.Meta.ValuesKey = name
 	}
+	if p.Meta.ValuesKey == "global" {
+		return nil, &Error{Layer: metaLayers[0].Layer, Path: name + "/pack.yaml", Msg: `valuesKey "global" is the values of every pack: choose the pack's own key`}
+	}
 	for _, v := range valueLayers {
 		l, err := parseDefaults(v)
 		if err != nil {

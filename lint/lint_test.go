@@ -305,3 +305,40 @@ func TestCases(t *testing.T) {
 		})
 	}
 }
+
+// TestUnwritableTextIsNotRendered: text no file can carry is reported once, and the
+// renders it would break are skipped and said to be: all of them for the pipeline or the
+// global values, the pack's own for its values.
+func TestUnwritableTextIsNotRendered(t *testing.T) {
+	for _, tt := range []struct {
+		name, values string
+		want         []string
+		files        []string
+	}{
+		{"global", "global: {env: {X: \"a <no value>\"}}\n", []string{
+			`values.yaml:1:16: error: global.env.X holds "<no value>", which is how a template prints a missing value, so wurzel refuses it in rendered files; remove it [expressions]`,
+			`pipeline.yaml: info: nothing was rendered: remove the text above that no file can carry first [coverage]`,
+		}, nil},
+		{"one pack's own", "argo:\n  container:\n    env:\n      X: \"\\0\"\n", []string{
+			`values.yaml:4:7: error: argo.container.env.X holds a NUL byte, which no command line, environment or rendered file can carry; remove it [argo expressions]`,
+			`pipeline.yaml: info: not rendered: remove the text above that no file can carry first [argo coverage]`,
+		}, []string{"dvc.yaml", "wurzel.env"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := lintDir(t, map[string]string{"pipeline.yaml": examplePipeline, "values.yaml": tt.values},
+				Config{ValueFiles: []string{"values.yaml"}, Backends: []string{"dvc", "argo"}})
+			var got []string
+			for _, l := range lines(r, Info) {
+				if strings.Contains(l, "expressions]") || strings.Contains(l, "coverage]") || strings.Contains(l, ": error: ") {
+					got = append(got, l)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if strings.Join(r.Files, " ") != strings.Join(tt.files, " ") {
+				t.Errorf("files checked: %v, want %v", r.Files, tt.files)
+			}
+		})
+	}
+}
