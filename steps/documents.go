@@ -185,12 +185,28 @@ func (d *tokenDecoder) syntax(err error, where string) error {
 	msg := err.Error()
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		msg = fmt.Sprintf("invalid JSON at byte %d: %s", se.Offset, se.Error())
+		msg = fmt.Sprintf("invalid JSON at byte %d: %s", d.errorOffset(se), se.Error())
 	}
 	if err == io.ErrUnexpectedEOF {
 		msg = "unexpected end of file (truncated JSON?)"
 	}
 	return fmt.Errorf("%s: %s", where, msg)
+}
+
+// errorOffset returns the offset in the stream of the byte a syntax error is about.
+// encoding/json's Decoder gives it for errors between tokens (se.Offset is then its
+// InputOffset, where the bad byte is), but for an error inside a value it counts only the
+// bytes of the values scanned so far. Such a value starts at InputOffset (the decoder does
+// not move past a value it fails to read) and is still in its buffer: scanning it again
+// alone gives the bad byte's place in it. An error between tokens scanned again gives the
+// same place, or another message.
+func (d *tokenDecoder) errorOffset(se *json.SyntaxError) int64 {
+	start := d.dec.InputOffset()
+	var again *json.SyntaxError
+	if err := json.NewDecoder(d.dec.Buffered()).Decode(new(json.RawMessage)); errors.As(err, &again) && again.Error() == se.Error() {
+		return start + again.Offset - 1 // Offset counts the bad byte
+	}
+	return start
 }
 
 // ReadDocuments reads a documents file: a JSON array of {md, keywords, url, metadata}.

@@ -158,6 +158,35 @@ func TestReadDocumentsMatchesTokenDecoderRandom(t *testing.T) {
 	}
 }
 
+// TestSyntaxErrorOffsets: "invalid JSON at byte N" names the bad byte's offset in the
+// file, inside values too (where encoding/json counts only the bytes of values), on the
+// fast path and after a hand-over late in a file.
+func TestSyntaxErrorOffsets(t *testing.T) {
+	entry := "{\n  \"md\": \"text\",\n  \"keywords\": \"k\",\n  \"url\": \"u\"\n}"
+	many := "[\n" + strings.Repeat(entry+",\n", 50)
+	for _, tt := range []struct{ in, bad string }{
+		{`[{"md": "a",, }]`, ","},
+		{"[\n  {\"md\": tr#}]", "#"},
+		{"[\n  {\"md\": \"a\x01\"}]", "\x01"},
+		{"[\n  {\"md\": \"a\", \"keywords\": \"\", \"url\": \"\", \"metadata\": {\"n\": [1, 2, tru%]}}]", "%"},
+		{"[\n  {\"md\": \"a\" \"keywords\": \"\"}]", "\""},
+		{many + "{\"md\": -#}]", "#"},
+		{many + "{\"md\": \"a\\q\"}]", "q"},
+		{many + entry + " {}]", "{"},
+	} {
+		_, err := ReadDocuments(strings.NewReader(tt.in))
+		var n int
+		if err == nil || !strings.Contains(err.Error(), "invalid JSON at byte ") {
+			t.Errorf("…%q: got %v, want invalid JSON at byte N", tt.in[max(0, len(tt.in)-60):], err)
+			continue
+		}
+		fmt.Sscanf(err.Error()[strings.Index(err.Error(), "at byte ")+len("at byte "):], "%d", &n)
+		if n >= len(tt.in) || tt.in[n:n+1] != tt.bad {
+			t.Errorf("…%q: %v: byte %d is not the bad %q", tt.in[max(0, len(tt.in)-60):], err, n, tt.bad)
+		}
+	}
+}
+
 // FuzzReadDocuments compares ReadDocuments with the token decoder on any input.
 func FuzzReadDocuments(f *testing.F) {
 	f.Add(`[{"md": "a", "keywords": "", "url": "", "metadata": {"n": 1}}]`)
