@@ -1,7 +1,9 @@
 {{/*
 gha.install: the steps that put `wurzel` on PATH in every job that runs on the runner (jobs
 of steps with their own image: skip them). Called with the root data; the output goes at the
-indentation of a job's steps. Organisations that install wurzel their own way (an internal Go
+indentation of a job's steps. A pinned version (not latest) is kept in actions/cache, keyed
+by package, version, runner OS and architecture: only a job that misses the cache sets up Go
+and builds it. Organisations that install wurzel their own way (an internal Go
 proxy, a release mirror, a cached binary) override this file, or set
 githubActions.install.steps.
 */}}
@@ -23,12 +25,27 @@ githubActions.install.steps.
 {{- end -}}
 {{- end -}}
 {{- $install := include "gha.cmd" (list "go" "install" (printf "%s@%s" $gha.install.package $version)) | fromJson }}
+{{- $cached := ne $version "latest" }}
+{{- if $cached }}
+      - name: Restore wurzel from the cache
+        id: wurzel-cache
+        uses: {{ include "gha.plain" $gha.actions.cache }}
+        with:
+          path: ~/go/bin/wurzel
+          key: {{ printf "wurzel-%s@%s-${{ runner.os }}-${{ runner.arch }}" $gha.install.package $version | yamlv }}
+{{- end }}
       - name: Set up Go
+{{- if $cached }}
+        if: steps.wurzel-cache.outputs.cache-hit != 'true'
+{{- end }}
         uses: {{ include "gha.plain" $gha.actions.setupGo }}
         with:
           go-version: {{ yamlv $gha.install.goVersion }}
           cache: false
       - name: Install wurzel
+{{- if $cached }}
+        if: steps.wurzel-cache.outputs.cache-hit != 'true'
+{{- end }}
 {{- if $install.env }}
         env:
 {{- range $name := keys $install.env }}
@@ -36,5 +53,11 @@ githubActions.install.steps.
 {{- end }}
 {{- end }}
         run: {{ include "gha.script" (list $install.cmd 10) }}
+{{- if $cached }}
+      - name: Put the cached wurzel on PATH
+        if: steps.wurzel-cache.outputs.cache-hit == 'true'
+        shell: bash
+        run: echo "$HOME/go/bin" >> "$GITHUB_PATH"
+{{- end }}
 {{- end -}}
 {{- end -}}
