@@ -194,14 +194,25 @@ func (d *tokenDecoder) syntax(err error, where string) error {
 }
 
 // errorOffset returns the offset in the stream of the byte a syntax error is about.
-// encoding/json's Decoder gives it for errors between tokens (se.Offset is then its
-// InputOffset, where the bad byte is), but for an error inside a value it counts only the
-// bytes of the values scanned so far. Such a value starts at InputOffset (the decoder does
-// not move past a value it fails to read) and is still in its buffer: scanning it again
-// alone gives the bad byte's place in it. An error between tokens scanned again gives the
-// same place, or another message.
+// encoding/json's Decoder gives it for errors between tokens: the bad byte is at its
+// InputOffset. For an error inside a value, se.Offset counts only the bytes of the values
+// scanned so far; such a value is a string, number or literal (Token reads '{' and '['
+// itself), starts at InputOffset (the decoder does not move past a value it fails to read)
+// and is still in its buffer: scanning it again alone gives the bad byte's place in it. An
+// error between tokens scanned again gives the same place, or another message, unless the
+// bad byte opens an object or array, which a scan alone would read on into.
 func (d *tokenDecoder) errorOffset(se *json.SyntaxError) int64 {
 	start := d.dec.InputOffset()
+	rest := bufio.NewReader(d.dec.Buffered())
+	for {
+		c, err := rest.ReadByte()
+		if err != nil || c == '{' || c == '[' {
+			return start
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			break
+		}
+	}
 	var again *json.SyntaxError
 	if err := json.NewDecoder(d.dec.Buffered()).Decode(new(json.RawMessage)); errors.As(err, &again) && again.Error() == se.Error() {
 		return start + again.Offset - 1 // Offset counts the bad byte

@@ -185,6 +185,23 @@ func TestSyntaxErrorOffsets(t *testing.T) {
 			t.Errorf("…%q: %v: byte %d is not the bad %q", tt.in[max(0, len(tt.in)-60):], err, n, tt.bad)
 		}
 	}
+	// The bad byte opens an object or array, and another one like it comes later.
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{
+		{`[{"md": "a" {"b": 1 {}}]`, 12},
+		{`[{"md":"a", {"x": 1, {}}]`, 12},
+		{`[{"md":"a","keywords":"","url":""} [1 [2]]]`, 35},
+		{`[{"md":"a","keywords":"","url":"","metadata": {"n": {"a":1 {"b":2 {}}}}}]`, 59},
+	} {
+		for _, chunk := range []int{1 << 20, 7, 1} {
+			_, err := ReadDocuments(&smallReader{s: tt.in, n: chunk})
+			if want := fmt.Sprintf("invalid JSON at byte %d:", tt.want); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%q (reads of %d bytes): got %v, want %s", tt.in, chunk, err, want)
+			}
+		}
+	}
 }
 
 // FuzzReadDocuments compares ReadDocuments with the token decoder on any input.
@@ -192,6 +209,7 @@ func FuzzReadDocuments(f *testing.F) {
 	f.Add(`[{"md": "a", "keywords": "", "url": "", "metadata": {"n": 1}}]`)
 	f.Add(`[{"md": "\ud83d\ude42", "keywords": "", "url": ""}, {"md": 1}]`)
 	f.Add(`[{"md":"a","keywords":"","url":""}5]`)
+	f.Add(`[{"md":"a","keywords":"","url":""} [1 [2]]]`)
 	f.Fuzz(func(t *testing.T, in string) {
 		sameRead(t, in)
 		defer func(n int64) { standInRun = n }(standInRun)
