@@ -24,9 +24,6 @@ type fastDocs struct {
 	state int   // 0 before '[', 1 in the array, 2 after ']'
 	// sep is what came last: '[', ',', 'v' (an entry, no comma yet) or ']'.
 	sep byte
-	// scalars counts the bytes of the strings, numbers and literals consumed: what
-	// encoding/json's decoder counts for the offsets of errors inside values.
-	scalars int64
 }
 
 // errShort means the bytes buffered end inside the entry.
@@ -130,7 +127,7 @@ func (f *fastDocs) next() (doc Document, ok bool, err error) {
 		return Document{}, false, nil
 	}
 	for {
-		doc, n, scalars, err := parseDocument(f.buf[f.pos:])
+		doc, n, err := parseEntry(f.buf[f.pos:])
 		if err == errShort {
 			if f.more() {
 				continue
@@ -142,7 +139,6 @@ func (f *fastDocs) next() (doc Document, ok bool, err error) {
 		}
 		f.consume(n)
 		f.sep = 'v'
-		f.scalars += scalars
 		if c, more := f.skipSpace(); more && c == ',' {
 			f.consume(1)
 			f.sep = ','
@@ -155,7 +151,7 @@ func (f *fastDocs) next() (doc Document, ok bool, err error) {
 // stand-in for what was consumed (standIn: byte offsets and the decoder's state stay what
 // they would have been), then the rest of the stream.
 func (f *fastDocs) handOver(index int) *tokenDecoder {
-	prefix, skip := newStandIn(f.off, f.scalars, f.state != 0, f.sep)
+	prefix, skip := newStandIn(f.off, f.state != 0, f.sep)
 	rest := io.MultiReader(prefix, bytes.NewReader(f.buf[f.pos:]), errReader{f})
 	d := newTokenDecoder(rest)
 	for range skip {
@@ -178,14 +174,9 @@ func (e errReader) Read(p []byte) (int, error) {
 	return e.f.r.Read(p)
 }
 
-// parseDocument reads one entry {…} at the start of b. It returns errShort when b ends
-// inside it, and another error for anything but a well-formed document.
-func parseDocument(b []byte) (doc Document, n int, scalars int64, err error) {
-	doc, n, err = parseEntry(b, &scalars)
-	return doc, n, scalars, err
-}
-
-func parseEntry(b []byte, scalars *int64) (Document, int, error) {
+// parseEntry reads one entry {…} at the start of b. It returns errShort when b ends inside
+// it, and another error for anything but a well-formed document.
+func parseEntry(b []byte) (Document, int, error) {
 	var doc Document
 	var seen [4]bool // md, keywords, url, metadata
 	var others map[string]bool
@@ -208,7 +199,6 @@ func parseEntry(b []byte, scalars *int64) (Document, int, error) {
 		if err != nil {
 			return doc, 0, err
 		}
-		*scalars += int64(end - i)
 		i = skipWS(b, end)
 		if i >= len(b) {
 			return doc, 0, errShort
@@ -254,7 +244,6 @@ func parseEntry(b []byte, scalars *int64) (Document, int, error) {
 			if err != nil {
 				return doc, 0, err
 			}
-			*scalars += int64(end - i)
 			switch field {
 			case 0:
 				doc.MD = s
@@ -265,7 +254,7 @@ func parseEntry(b []byte, scalars *int64) (Document, int, error) {
 			}
 			i = end
 		default:
-			end, err := skipJSON(b, i, 0, scalars)
+			end, err := skipJSON(b, i, 0)
 			if err != nil {
 				return doc, 0, err
 			}
@@ -432,16 +421,10 @@ func hex4(b []byte, i int) (rune, error) {
 
 // skipJSON checks the JSON value at b[i] and returns the index after it. Values nested
 // deeper than maxJSONDepth are left to the token decoder.
-func skipJSON(b []byte, i, depth int, scalars *int64) (end int, err error) {
+func skipJSON(b []byte, i, depth int) (end int, err error) {
 	if depth > maxJSONDepth {
 		return 0, errBad
 	}
-	start := i
-	defer func() {
-		if err == nil && b[start] != '{' && b[start] != '[' {
-			*scalars += int64(end - start)
-		}
-	}()
 	switch c := b[i]; {
 	case c == '"':
 		_, end, err := parseString(b, i)
@@ -467,7 +450,6 @@ func skipJSON(b []byte, i, depth int, scalars *int64) (end int, err error) {
 				if err != nil {
 					return 0, err
 				}
-				*scalars += int64(end - i)
 				i = skipWS(b, end)
 				if i >= len(b) {
 					return 0, errShort
@@ -480,7 +462,7 @@ func skipJSON(b []byte, i, depth int, scalars *int64) (end int, err error) {
 					return 0, errShort
 				}
 			}
-			end, err := skipJSON(b, i, depth+1, scalars)
+			end, err := skipJSON(b, i, depth+1)
 			if err != nil {
 				return 0, err
 			}

@@ -8,20 +8,15 @@ import (
 // A stand-in replaces what fastDocs consumed when the token decoder takes over, so that
 // encoding/json reports what it would have reported reading the whole stream:
 //
-//   - it is as long as the bytes consumed: errors between tokens give the stream offset;
-//   - its numbers hold as many digits as the consumed strings, numbers and literals: errors
-//     inside values give the count of value bytes the decoder has scanned;
+//   - it is as long as the bytes consumed: the decoder's InputOffset, which places its
+//     errors (tokenDecoder.errorOffset), is the stream's;
 //   - it leaves the decoder in the same place: inside the array, after '[', after a value,
-//     after a comma, or after the closing ']'; a number never ends it, or the decoder would
-//     read the stream's next bytes as more of its digits.
+//     after a comma, or after the closing ']'.
 //
-// It is generated as it is read. The decoder holds a whole number, or a whole run of white
-// space, in its buffer: numbers and runs are at most standInRun bytes long, with empty
-// arrays to spend the structure bytes that runs cannot, so that a hand-over late in a big
-// file costs little memory. Two cases stay as long as the stream made them: a few huge
-// strings with little structure around them share their digits among as many numbers as
-// there are structure bytes to separate them, and white space before any entry (sep '['
-// or "[ ]") is one run, as it is in the stream.
+// Its values are empty arrays, separated by runs of white space of at most standInRun
+// bytes: the decoder holds a whole run in its buffer, so a hand-over late in a big file
+// costs little memory. White space before any entry (sep '[') stays one run, as it is in
+// the stream.
 type standIn struct {
 	runs []run
 	i    int   // current run
@@ -34,16 +29,15 @@ type run struct {
 	n int64
 }
 
-// standInRun bounds numbers and runs of white space (at least 3: an empty array and its
-// comma must fit where white space does not); tests make it small.
+// standInRun bounds the runs of white space (at least 3); tests make it small.
 var standInRun int64 = 64 << 10
 
-// newStandIn returns the stand-in of length size, holding digits value bytes, that ends in
-// the state after sep ('[', ',', 'v' for a value, ']'), and the number of tokens to read
-// from it before the rest of the stream. inArray is false before the opening '['.
-func newStandIn(size, digits int64, inArray bool, sep byte) (*standIn, int) {
+// newStandIn returns the stand-in of length size that ends in the state after sep ('[',
+// ',', 'v' for a value, ']'), and the number of tokens to read from it before the rest of
+// the stream. inArray is false before the opening '['.
+func newStandIn(size int64, inArray bool, sep byte) (*standIn, int) {
+	s := &standIn{}
 	if !inArray {
-		s := &standIn{}
 		s.add(' ', size) // only white space came before '['
 		return s, 0
 	}
@@ -51,64 +45,37 @@ func newStandIn(size, digits int64, inArray bool, sep byte) (*standIn, int) {
 	if sep == ',' || sep == ']' {
 		end = []byte{sep}
 	}
-	// Structure bytes to spend: all but '[', the digits and the closing separator.
-	budget := size - 1 - digits - int64(len(end))
-	// keep is the white space that must follow the last value when nothing closes it.
-	keep := int64(0)
-	if len(end) == 0 && digits > 0 {
-		keep = 1
+	// Bytes between '[' and the closing separator: empty arrays, commas between them, and
+	// white space after each, at most standInRun.
+	budget := size - 1 - int64(len(end))
+	arrays := int64(0)
+	if sep != '[' {
+		arrays = ceilDiv(budget+1, standInRun+3)
 	}
-	numbers, width := int64(0), int64(0)
-	if digits > 0 && budget >= keep {
-		// Numbers of width digits each; the commas between them and keep fit in budget.
-		width = max(standInRun, ceilDiv(digits, budget-keep+1))
-		numbers = ceilDiv(digits, width)
+	if sep == ',' || sep == 'v' {
+		arrays = max(arrays, 1) // a value came before
 	}
-	spaces := budget - max(numbers-1, 0)
-	// White space runs after each value; empty arrays (",[]") spend what they cannot hold.
-	pads := int64(0)
-	if numbers > 0 && spaces > numbers*standInRun {
-		pads = ceilDiv(spaces-numbers*standInRun, standInRun+3)
-		spaces -= 3 * pads
+	spaces := budget - (3*arrays - 1)
+	if arrays == 0 || spaces < 0 {
+		// Before any value; or too short for one, which cannot happen after an entry.
+		arrays, spaces = 0, budget
 	}
-	if (digits > 0 && numbers == 0) || spaces < keep || spaces > (numbers+pads)*standInRun {
-		// Cannot happen for what fastDocs consumes (an entry has at least seven structure
-		// bytes); should it, one number and one run, as long as they must be.
-		numbers, width, pads, spaces = min(digits, 1), digits, 0, budget
-	}
-	s := &standIn{}
 	s.add('[', 1)
-	left := digits
-	elems := numbers + pads
-	for e := int64(0); e < elems; e++ {
-		if e > 0 {
+	for a := int64(0); a < arrays; a++ {
+		if a > 0 {
 			s.add(',', 1)
 		}
-		if e < numbers {
-			d := min(width, left)
-			left -= d
-			s.add('1', 1)
-			s.add('0', d-1)
-		} else {
-			s.add('[', 1)
-			s.add(']', 1)
-		}
-		reserve := int64(0) // for the runs after the values still to come
-		if e < elems-1 {
-			reserve = keep
-		}
-		w := min(spaces-reserve, standInRun)
-		if e == elems-1 {
-			w = spaces
-		}
+		s.add('[', 1)
+		s.add(']', 1)
+		w := min(spaces, standInRun)
 		s.add(' ', w)
 		spaces -= w
 	}
-	s.add(' ', spaces) // when no value came before: sep '[', or "[ ]"
+	s.add(' ', spaces) // when no value came before: sep '['
 	for _, b := range end {
 		s.add(b, 1)
 	}
-	return s, int(1 + numbers + 2*pads)
+	return s, int(1 + 2*arrays)
 }
 
 func (s *standIn) add(b byte, n int64) {
@@ -118,7 +85,7 @@ func (s *standIn) add(b byte, n int64) {
 }
 
 // fill holds copies of each byte a stand-in writes, to copy from.
-var fill = map[byte][]byte{' ': bytes.Repeat([]byte{' '}, 4096), '0': bytes.Repeat([]byte{'0'}, 4096)}
+var fill = map[byte][]byte{' ': bytes.Repeat([]byte{' '}, 4096)}
 
 func (s *standIn) Read(p []byte) (int, error) {
 	n := 0
