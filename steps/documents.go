@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -241,41 +242,108 @@ func ReadDocuments(r io.Reader) ([]Document, error) {
 // of model_dump() dicts): one line, separators ", " and ": ", non-ASCII characters escaped,
 // no trailing newline. Metadata keys are written sorted, where Python keeps their insertion
 // order; files are byte-identical when metadata keys are sorted or absent.
+//
+// Batches of documents are encoded on every processor and written in order, a few batches
+// ahead at most.
 func WriteDocuments(w io.Writer, docs []Document) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var b strings.Builder
-	b.WriteByte('[')
-	for i, doc := range docs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(`{"md": `)
-		pyfmt.JSONString(&b, doc.MD)
-		b.WriteString(`, "keywords": `)
-		pyfmt.JSONString(&b, doc.Keywords)
-		b.WriteString(`, "url": `)
-		pyfmt.JSONString(&b, doc.URL)
-		b.WriteString(`, "metadata": `)
-		var md any
-		if doc.Metadata != nil {
-			md = doc.Metadata
-		}
-		if err := pyfmt.JSON(&b, md); err != nil {
-			return fmt.Errorf("documents[%d].metadata: %w", i, err)
-		}
-		b.WriteByte('}')
-		if b.Len() > 32<<10 {
-			if _, err := bw.WriteString(b.String()); err != nil {
-				return err
+	bw.WriteByte('[')
+	err := writeOrdered(bw, len(docs), 64, func(lo, hi int, b *strings.Builder) error {
+		for i := lo; i < hi; i++ {
+			doc := docs[i]
+			if i > 0 {
+				b.WriteString(", ")
 			}
-			b.Reset()
+			b.WriteString(`{"md": `)
+			pyfmt.JSONString(b, doc.MD)
+			b.WriteString(`, "keywords": `)
+			pyfmt.JSONString(b, doc.Keywords)
+			b.WriteString(`, "url": `)
+			pyfmt.JSONString(b, doc.URL)
+			b.WriteString(`, "metadata": `)
+			var md any
+			if doc.Metadata != nil {
+				md = doc.Metadata
+			}
+			if err := pyfmt.JSON(b, md); err != nil {
+				return fmt.Errorf("documents[%d].metadata: %w", i, err)
+			}
+			b.WriteByte('}')
 		}
-	}
-	b.WriteByte(']')
-	if _, err := bw.WriteString(b.String()); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
+	bw.WriteByte(']')
 	return bw.Flush()
+}
+
+// writeOrdered encodes [0, n) in batches of batch items on every processor and writes the
+// batches to w in order, holding a few batches per processor at most. It stops at the
+// first error, in order.
+func writeOrdered(w *bufio.Writer, n, batch int, encode func(lo, hi int, b *strings.Builder) error) error {
+	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
+	if workers <= 1 {
+		for lo := 0; lo < n; lo += batch {
+			var b strings.Builder
+			if err := encode(lo, min(lo+batch, n), &b); err != nil {
+				return err
+			}
+			if _, err := w.WriteString(b.String()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	type result struct {
+		text string
+		err  error
+	}
+	type job struct {
+		lo, hi int
+		out    chan<- result
+	}
+	jobs := make(chan job)
+	order := make(chan chan result, workers) // the batches under way, in order
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(jobs)
+		defer close(order)
+		for lo := 0; lo < n; lo += batch {
+			out := make(chan result, 1)
+			select {
+			case order <- out:
+			case <-done:
+				return
+			}
+			select {
+			case jobs <- job{lo, min(lo+batch, n), out}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for j := range jobs {
+				var b strings.Builder
+				err := encode(j.lo, j.hi, &b)
+				j.out <- result{b.String(), err}
+			}
+		}()
+	}
+	for out := range order {
+		r := <-out
+		if r.err != nil {
+			return r.err
+		}
+		if _, err := w.WriteString(r.text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const maxJSONDepth = 100

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/wurzel-dev/wurzel/steps/internal/pyfmt"
 )
@@ -19,28 +22,55 @@ func SortDocuments(docs []Document) {
 		doc Document
 	}
 	ks := make([]keyed, len(docs))
-	for i, d := range docs {
-		ks[i] = keyed{documentHash(d), d}
-	}
+	inParallel(len(docs), 256, func(lo, hi int) {
+		var buf []byte
+		for i := lo; i < hi; i++ {
+			buf = appendHashInput(buf[:0], docs[i])
+			ks[i] = keyed{sha256.Sum256(buf), docs[i]}
+		}
+	})
 	slices.SortStableFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key[:], b.key[:]) })
 	for i := range ks {
 		docs[i] = ks[i].doc
 	}
 }
 
-func documentHash(d Document) [sha256.Size]byte {
-	h := sha256.New()
-	h.Write([]byte(d.Keywords))
-	h.Write([]byte(d.MD))
+// appendHashInput appends what SortDocuments hashes for d: its fields in name order.
+func appendHashInput(b []byte, d Document) []byte {
+	b = append(b, d.Keywords...)
+	b = append(b, d.MD...)
 	if len(d.Metadata) > 0 {
 		// Unsupported metadata types fail when the file is written; sorting uses what it can.
 		s, _ := pyfmt.Repr(d.Metadata)
-		h.Write([]byte(s))
+		b = append(b, s...)
 	}
-	h.Write([]byte(d.URL))
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	return append(b, d.URL...)
+}
+
+// inParallel calls fn on consecutive ranges of [0, n) of about batch items, on as many
+// goroutines as there are processors, and returns when all have returned.
+func inParallel(n, batch int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(batch))) - batch
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+batch, n))
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // SortEmbeddings sorts rows as Python Wurzel sorts a DataFrame before saving it, by its
