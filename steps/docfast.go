@@ -2,6 +2,7 @@ package steps
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -262,13 +263,13 @@ func parseEntry(b []byte) (Document, int, error) {
 				if b[i] != '{' {
 					return doc, 0, errBad
 				}
-				v, err := decodeRaw(b[i:end])
+				v, _, err := decodeChecked(b, i, 0)
 				if err != nil {
 					return doc, 0, errBad
 				}
 				doc.Metadata = v.(map[string]any)
 			} else if field < 0 {
-				if _, err := decodeRaw(b[i:end]); err != nil { // a key twice, too deep, 1e999
+				if _, _, err := decodeChecked(b, i, 0); err != nil { // a key twice, 1e999
 					return doc, 0, errBad
 				}
 			}
@@ -294,10 +295,65 @@ func parseEntry(b []byte) (Document, int, error) {
 
 var errBad = errors.New("not a well-formed document")
 
-// decodeRaw decodes one JSON value held in memory as decodeValue does.
-func decodeRaw(raw []byte) (any, error) {
-	d := newTokenDecoder(bytes.NewReader(raw))
-	return decodeValue(d.dec, 0)
+// decodeChecked decodes the JSON value at b[i], which skipJSON has checked, as
+// decodeValue does: objects become map[string]any, arrays []any, integers int64
+// (json.Number beyond int64), other numbers float64. A key given twice or a number out of
+// range is an error (errBad: the token decoder reports it); so is anything unexpected.
+func decodeChecked(b []byte, i, depth int) (v any, end int, err error) {
+	if depth > maxJSONDepth {
+		return nil, 0, errBad
+	}
+	switch c := b[i]; {
+	case c == '"':
+		return parseString(b, i)
+	case c == '{':
+		m := map[string]any{}
+		for i = skipWS(b, i+1); b[i] != '}'; i = skipWS(b, i+1) {
+			k, end, err := parseString(b, i)
+			if err != nil {
+				return nil, 0, err
+			}
+			if _, dup := m[k]; dup {
+				return nil, 0, errBad
+			}
+			i = skipWS(b, skipWS(b, end)+1) // past ':'
+			if m[k], i, err = decodeChecked(b, i, depth+1); err != nil {
+				return nil, 0, err
+			}
+			if i = skipWS(b, i); b[i] != ',' {
+				break
+			}
+		}
+		return m, i + 1, nil
+	case c == '[':
+		l := []any{}
+		for i = skipWS(b, i+1); b[i] != ']'; i = skipWS(b, i+1) {
+			var x any
+			if x, i, err = decodeChecked(b, i, depth+1); err != nil {
+				return nil, 0, err
+			}
+			l = append(l, x)
+			if i = skipWS(b, i); b[i] != ',' {
+				break
+			}
+		}
+		return l, i + 1, nil
+	case c == 't':
+		return true, i + 4, nil
+	case c == 'f':
+		return false, i + 5, nil
+	case c == 'n':
+		return nil, i + 4, nil
+	}
+	end, err = jsonNumber(b, i)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err = number(json.Number(b[i:end]))
+	if err != nil {
+		return nil, 0, errBad
+	}
+	return v, end, nil
 }
 
 func skipWS(b []byte, i int) int {
