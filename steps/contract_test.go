@@ -3,12 +3,15 @@ package steps
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -279,6 +282,50 @@ func TestUTF8ReaderBoundaries(t *testing.T) {
 		}
 		if tail != "" && (err == nil || err.Error() != "not valid UTF-8 at byte 600 (the file must be UTF-8)") {
 			t.Errorf("truncated character: %v", err)
+		}
+	}
+}
+
+// TestWriteDocumentsInBatches: documents encoded in parallel batches (cut by count and by
+// size) give the bytes of documents encoded one by one, on one processor or several, and
+// the first bad document in order is the one reported.
+func TestWriteDocumentsInBatches(t *testing.T) {
+	var docs []Document
+	for i := range 400 {
+		md := strings.Repeat("ä text ", 1+i%7)
+		if i%97 == 0 {
+			md = strings.Repeat("long text ", 40_000) // a batch of its own
+		}
+		docs = append(docs, Document{MD: md, Keywords: fmt.Sprint(i), URL: "u", Metadata: map[string]any{"i": int64(i)}})
+	}
+	var want strings.Builder
+	want.WriteByte('[')
+	for i, d := range docs {
+		var one bytes.Buffer
+		if err := WriteDocuments(&one, []Document{d}); err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			want.WriteString(", ")
+		}
+		want.Write(one.Bytes()[1 : one.Len()-1])
+	}
+	want.WriteByte(']')
+	bad := slices.Clone(docs)
+	bad[150] = Document{MD: "x", Metadata: map[string]any{"c": make(chan int)}}
+	bad[350] = bad[150]
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 4} {
+		runtime.GOMAXPROCS(procs)
+		var got bytes.Buffer
+		if err := WriteDocuments(&got, docs); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("GOMAXPROCS %d: the batches differ from documents written one by one", procs)
+		}
+		if err := WriteDocuments(io.Discard, bad); err == nil || !strings.HasPrefix(err.Error(), "documents[150].metadata: ") {
+			t.Errorf("GOMAXPROCS %d: got %v, want the error of documents[150]", procs, err)
 		}
 	}
 }

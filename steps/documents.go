@@ -243,12 +243,21 @@ func ReadDocuments(r io.Reader) ([]Document, error) {
 // no trailing newline. Metadata keys are written sorted, where Python keeps their insertion
 // order; files are byte-identical when metadata keys are sorted or absent.
 //
-// Batches of documents are encoded on every processor and written in order, a few batches
-// ahead at most.
+// Batches of documents (64, or about 256 KiB of text) are encoded on every processor and
+// written in order, one batch per processor ahead at most.
 func WriteDocuments(w io.Writer, docs []Document) error {
+	var ends []int // of the batches
+	start, size := 0, 0
+	for i, d := range docs {
+		size += len(d.MD) + len(d.Keywords) + len(d.URL)
+		if size >= 256<<10 || i+1-start == 64 || i == len(docs)-1 {
+			ends = append(ends, i+1)
+			start, size = i+1, 0
+		}
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteByte('[')
-	err := writeOrdered(bw, len(docs), 64, func(lo, hi int, b *strings.Builder) error {
+	err := writeOrdered(bw, ends, func(lo, hi int, b *strings.Builder) error {
 		for i := lo; i < hi; i++ {
 			doc := docs[i]
 			if i > 0 {
@@ -279,20 +288,32 @@ func WriteDocuments(w io.Writer, docs []Document) error {
 	return bw.Flush()
 }
 
-// writeOrdered encodes [0, n) in batches of batch items on every processor and writes the
-// batches to w in order, holding a few batches per processor at most. It stops at the
-// first error, in order.
-func writeOrdered(w *bufio.Writer, n, batch int, encode func(lo, hi int, b *strings.Builder) error) error {
-	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
+// writeOrdered encodes the batches [0, ends[0]), [ends[0], ends[1]), … on every processor
+// and writes them to w in order, one batch per processor ahead at most. It stops at the
+// first error, in order; a panic while encoding is that batch's error.
+func writeOrdered(w *bufio.Writer, ends []int, encode func(lo, hi int, b *strings.Builder) error) error {
+	run := func(lo, hi int) (text string, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("encoding items %d to %d: %v", lo, hi-1, r)
+			}
+		}()
+		var b strings.Builder
+		err = encode(lo, hi, &b)
+		return b.String(), err
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(ends))
 	if workers <= 1 {
-		for lo := 0; lo < n; lo += batch {
-			var b strings.Builder
-			if err := encode(lo, min(lo+batch, n), &b); err != nil {
+		lo := 0
+		for _, hi := range ends {
+			text, err := run(lo, hi)
+			if err != nil {
 				return err
 			}
-			if _, err := w.WriteString(b.String()); err != nil {
+			if _, err := w.WriteString(text); err != nil {
 				return err
 			}
+			lo = hi
 		}
 		return nil
 	}
@@ -311,7 +332,8 @@ func writeOrdered(w *bufio.Writer, n, batch int, encode func(lo, hi int, b *stri
 	go func() {
 		defer close(jobs)
 		defer close(order)
-		for lo := 0; lo < n; lo += batch {
+		lo := 0
+		for _, hi := range ends {
 			out := make(chan result, 1)
 			select {
 			case order <- out:
@@ -319,18 +341,18 @@ func writeOrdered(w *bufio.Writer, n, batch int, encode func(lo, hi int, b *stri
 				return
 			}
 			select {
-			case jobs <- job{lo, min(lo+batch, n), out}:
+			case jobs <- job{lo, hi, out}:
 			case <-done:
 				return
 			}
+			lo = hi
 		}
 	}()
 	for range workers {
 		go func() {
 			for j := range jobs {
-				var b strings.Builder
-				err := encode(j.lo, j.hi, &b)
-				j.out <- result{b.String(), err}
+				text, err := run(j.lo, j.hi)
+				j.out <- result{text, err}
 			}
 		}()
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -48,19 +49,28 @@ func appendHashInput(b []byte, d Document) []byte {
 }
 
 // inParallel calls fn on consecutive ranges of [0, n) of about batch items, on as many
-// goroutines as there are processors, and returns when all have returned.
+// goroutines as there are processors, and returns when all have returned. A panic in fn is
+// raised again here, on the caller's goroutine.
 func inParallel(n, batch int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
 	if workers <= 1 {
 		fn(0, n)
 		return
 	}
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		panicked atomic.Value
+	)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.CompareAndSwap(nil, fmt.Sprint(r))
+				}
+			}()
 			for {
 				lo := int(next.Add(int64(batch))) - batch
 				if lo >= n {
@@ -71,6 +81,9 @@ func inParallel(n, batch int, fn func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(r)
+	}
 }
 
 // SortEmbeddings sorts rows as Python Wurzel sorts a DataFrame before saving it, by its
