@@ -206,6 +206,8 @@ func TestOutputPaths(t *testing.T) {
 		return "name: x\nvaluesKey: x\noutputs:\n  - " + strings.Join(outputs, "\n  - ") + "\n"
 	}
 	files := map[string]string{"x/out.tmpl": `{{ include "part" . }}`, "x/_p.tpl": `{{ define "part" }}text{{ end }}`}
+	// A case's own partial x/_q.tpl, besides files.
+	partials := map[string]string{"a partial defines a path": `{{ define "path:out.tmpl" }}elsewhere.txt{{ end }}`}
 	for _, tt := range []struct{ name, pack, want string }{
 		{"from data", pack(`{template: out.tmpl, path: '{{ .Pipeline.Name }}/{{ include "part" . }}.txt', format: text}`), "demo/text.txt"},
 		{"redefines a partial", pack(`{template: out.tmpl, path: '{{ define "part" }}p{{ end }}out.txt', format: text}`),
@@ -214,7 +216,7 @@ func TestOutputPaths(t *testing.T) {
 			`x/pack.yaml: output out.tmpl: path: it defines "x/out.tmpl", the name of x/out.tmpl (embedded): to change it, override x/out.tmpl itself`},
 		{"redefines another path", pack(`{template: _p.tpl, path: b.txt, format: text}`, `{template: out.tmpl, path: '{{ define "path:_p.tpl" }}evil.txt{{ end }}out.txt', format: text}`),
 			`x/pack.yaml: output out.tmpl: path: it defines "path:_p.tpl", the name of the path of output _p.tpl in pack.yaml: change that path instead`},
-		{"a partial defines a path", pack(`{template: out.tmpl, path: out.txt, format: text}`) + "# the partial below\n",
+		{"a partial defines a path", pack(`{template: out.tmpl, path: out.txt, format: text}`),
 			`x/pack.yaml: output out.tmpl: path: x/_q.tpl (embedded) defines "path:out.tmpl", the name of the path of output out.tmpl in pack.yaml: to change it, override x/_q.tpl itself`},
 		{"empty", pack(`{template: out.tmpl, path: '', format: text}`),
 			`x/pack.yaml: output out.tmpl: path is empty: give the file's path in the output directory`},
@@ -229,8 +231,8 @@ func TestOutputPaths(t *testing.T) {
 		for k, v := range files {
 			fsys[k] = v
 		}
-		if strings.Contains(tt.pack, "# the partial below") {
-			fsys["x/_q.tpl"] = `{{ define "path:out.tmpl" }}elsewhere.txt{{ end }}`
+		if partial, ok := partials[tt.name]; ok {
+			fsys["x/_q.tpl"] = partial
 		}
 		res, err := render(t, testPack(fsys))
 		got := ""

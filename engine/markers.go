@@ -40,8 +40,8 @@ func CheckText(pl *pipeline.Pipeline, v values.Values) error {
 // would fail on it, or print "<no value>" without a template reading a missing key.
 func Unwritable(p *Pack, pl *pipeline.Pipeline, v values.Values) bool {
 	found := false
-	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, []string{noValue, "\x00"}, func(_, where, _, text string) {
-		found = found || unwritable(where, text) != ""
+	visitTexts(pl, v, []string{"global", p.Meta.ValuesKey}, []string{noValue, "\x00"}, func(_, _, _, text string) {
+		found = found || cannotCarry(text)
 	})
 	return found
 }
@@ -73,7 +73,7 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 				probs = append(probs, prob)
 				return
 			}
-		} else if strings.Contains(text, noValue) || strings.IndexByte(text, 0) >= 0 {
+		} else if cannotCarry(text) {
 			return // CheckText's
 		}
 		m := escape.FindMarker(text, markers)
@@ -87,6 +87,11 @@ func CheckMarkers(p *Pack, pl *pipeline.Pipeline, v values.Values) error {
 		return nil
 	}
 	return &values.ListError{Errs: toErrs(p.Name, probs)}
+}
+
+// cannotCarry reports whether no target can carry text: it holds "<no value>" or NUL.
+func cannotCarry(text string) bool {
+	return strings.Contains(text, noValue) || strings.IndexByte(text, 0) >= 0
 }
 
 // unwritable says what is wrong with text that no target can carry, or "".

@@ -66,7 +66,7 @@ func describeSource(s Source) string {
 
 // howToChange says how to change what a source defines.
 func howToChange(s Source) string {
-	if _, ok := strings.CutPrefix(s.Path, pathSource); ok {
+	if strings.HasPrefix(s.Path, pathSource) {
 		return "change that path instead"
 	}
 	return "to change it, override " + s.Path + " itself"

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,18 +205,12 @@ func (d *tokenDecoder) syntax(err error, where string) error {
 // bad byte opens an object or array, which a scan alone would read on into.
 func (d *tokenDecoder) errorOffset(se *json.SyntaxError) int64 {
 	start := d.dec.InputOffset()
-	rest := bufio.NewReader(d.dec.Buffered())
-	for {
-		c, err := rest.ReadByte()
-		if err != nil || c == '{' || c == '[' {
-			return start
-		}
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			break
-		}
+	rest, _ := io.ReadAll(d.dec.Buffered())
+	if v := bytes.TrimLeft(rest, " \t\n\r"); len(v) == 0 || v[0] == '{' || v[0] == '[' {
+		return start
 	}
 	var again *json.SyntaxError
-	if err := json.NewDecoder(d.dec.Buffered()).Decode(new(json.RawMessage)); errors.As(err, &again) && again.Error() == se.Error() {
+	if err := json.NewDecoder(bytes.NewReader(rest)).Decode(new(json.RawMessage)); errors.As(err, &again) && again.Error() == se.Error() {
 		return start + again.Offset - 1 // Offset counts the bad byte
 	}
 	return start
@@ -302,21 +297,7 @@ func writeOrdered(w *bufio.Writer, ends []int, encode func(lo, hi int, b *string
 		err = encode(lo, hi, &b)
 		return b.String(), err
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(ends))
-	if workers <= 1 {
-		lo := 0
-		for _, hi := range ends {
-			text, err := run(lo, hi)
-			if err != nil {
-				return err
-			}
-			if _, err := w.WriteString(text); err != nil {
-				return err
-			}
-			lo = hi
-		}
-		return nil
-	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(ends)))
 	type result struct {
 		text string
 		err  error

@@ -84,16 +84,16 @@ func (s *standIn) add(b byte, n int64) {
 	}
 }
 
-// fill holds copies of each byte a stand-in writes, to copy from.
-var fill = map[byte][]byte{' ': bytes.Repeat([]byte{' '}, 4096)}
+// blank is copied into runs of white space, the only long runs.
+var blank = bytes.Repeat([]byte{' '}, 4096)
 
 func (s *standIn) Read(p []byte) (int, error) {
 	n := 0
 	for n < len(p) && s.i < len(s.runs) {
 		r := s.runs[s.i]
 		k := int(min(int64(len(p)-n), r.n-s.done))
-		if block, ok := fill[r.b]; ok {
-			k = copy(p[n:n+k], block)
+		if r.b == ' ' {
+			k = copy(p[n:n+k], blank)
 		} else {
 			for j := range k {
 				p[n+j] = r.b
