@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"text/template"
 	"unsafe"
+
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // appender makes append and push linear in a loop: sprig copies the whole list on every

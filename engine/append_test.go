@@ -3,9 +3,9 @@ package engine
 import (
 	"strings"
 	"testing"
-	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // TestAppendMatchesSprig runs lists built and shared every way with the render's append and
@@ -35,7 +35,7 @@ func TestAppendMatchesSprig(t *testing.T) {
 			}
 			return b.String()
 		}
-		want := run(sprig.TxtFuncMap())
+		want := run(template.FuncMap(sprig.TxtFuncMap()))
 		if got := run(funcMap(nil)); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", src, got, want)
 		}

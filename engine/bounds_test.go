@@ -9,8 +9,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
+
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // execGuarded parses src with the render's functions and executes it under boundedRun.

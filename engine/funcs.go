@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
+	"github.com/wurzel-dev/wurzel/third_party/template"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wurzel-dev/wurzel/internal/escape"
@@ -80,7 +80,7 @@ func funcMap(t func() *template.Template) template.FuncMap { return guardedFuncM
 
 // guardedFuncMap is funcMap whose loop-prone functions fail once g stops the render.
 func guardedFuncMap(t func() *template.Template, g *guard) template.FuncMap {
-	all := sprig.TxtFuncMap()
+	all := template.FuncMap(sprig.TxtFuncMap())
 	f := template.FuncMap{}
 	for _, name := range sprigAllowed {
 		f[name] = all[name]

@@ -4,8 +4,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"text/template"
 	"unsafe"
+
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // Packs check and format the same values for every step ({{ include "argo.securityContext"

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"text/template"
 
 	"github.com/wurzel-dev/wurzel/bench/gen"
 	"github.com/wurzel-dev/wurzel/pipeline"
 	"github.com/wurzel-dev/wurzel/templates"
+	"github.com/wurzel-dev/wurzel/third_party/template"
 	"github.com/wurzel-dev/wurzel/values"
 )
 

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // TestRegexFuncsMatchSprig runs every cached regex function and sprig's own on the same
@@ -50,7 +50,7 @@ func TestRegexFuncsMatchSprig(t *testing.T) {
 		return b.String()
 	}
 	ours := funcMap(nil)
-	theirs := sprig.TxtFuncMap()
+	theirs := template.FuncMap(sprig.TxtFuncMap())
 	for _, call := range calls {
 		want := exec(theirs, call)
 		for round := range 2 {

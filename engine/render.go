@@ -15,11 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/template"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/wurzel-dev/wurzel/internal/yamlx"
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // Caps on one rendered file: 16 MiB, plus 16 KiB for every step of the pipeline (an

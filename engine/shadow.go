@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/template"
 	"text/template/parse"
+
+	"github.com/wurzel-dev/wurzel/third_party/template"
 )
 
 // definer remembers which source of a pack defines each named template: the files, each
