@@ -4,6 +4,7 @@
 #   bench/run.sh                  everything (about 6 minutes on 2 cores, once Helm is installed)
 #   bench/run.sh -quick           up to 1,000 steps, the 10 MB corpus, 3 runs (a few minutes)
 #   bench/run.sh -only render,helm -runs 7
+#   bench/run.sh -only baseline -baseline v0.3.0   renders against an earlier checkout, alternately
 #
 # Needs Go and network access to the Go module proxy. It builds wurzel from this checkout,
 # installs Helm v3.22.0 with `go install` when no helm of that version is on the PATH, and
@@ -50,15 +51,37 @@ else
 fi
 
 # -quick: smaller sizes and fewer runs; flags given after it still win.
+# -baseline REV: a git revision (or a wurzel binary) to compare renders with.
 n=$#
 i=0
 quick=""
+baseline=""
 while [ "$i" -lt "$n" ]; do
 	a=$1
 	shift
 	i=$((i + 1))
-	if [ "$a" = -quick ]; then quick=1; else set -- "$@" "$a"; fi
+	if [ "$a" = -quick ]; then
+		quick=1
+	elif [ "$a" = -baseline ] && [ "$i" -lt "$n" ]; then
+		baseline=$1
+		shift
+		i=$((i + 1))
+	else
+		set -- "$@" "$a"
+	fi
 done
+if [ -n "$baseline" ]; then
+	if [ ! -f "$baseline" ]; then
+		echo "wurzel-bench: building wurzel at $baseline as the baseline" >&2
+		rm -rf "$work/baseline-src"
+		mkdir -p "$work/baseline-src"
+		git -C "$repo" archive "$baseline" | tar -x -C "$work/baseline-src"
+		(cd "$work/baseline-src" && go build -trimpath -o "$work/bin/wurzel-baseline" ./cmd/wurzel)
+		set -- -baseline-name "$(git -C "$repo" log -1 --format='%h %cs %s' "$baseline")" "$@"
+		baseline=$work/bin/wurzel-baseline
+	fi
+	set -- -baseline "$baseline" "$@"
+fi
 if [ -n "$quick" ]; then
 	set -- -sizes 10,100,1000 -corpus 10 -runs 3 "$@"
 fi

@@ -1,6 +1,7 @@
 // Command wurzel-bench measures wurzel: render time at growing scale, against `helm
-// template` of an equivalent chart, against the floor of executing templates and writing
-// bytes, the runtime on generated markdown corpora, and the LocalBackend's own overhead.
+// template` of an equivalent chart, against another wurzel binary (-baseline), against the
+// floor of executing templates and writing bytes, the runtime on generated markdown
+// corpora, and the LocalBackend's own overhead.
 // It prints Markdown tables; bench/run.sh builds everything and runs it.
 //
 //	wurzel-bench -wurzel BIN -helm BIN -repo DIR -work DIR [-runs N] [-sizes 10,100] [-only render,helm]
@@ -22,6 +23,8 @@ import (
 
 type config struct {
 	wurzel, helm string // binaries
+	baseline     string // another wurzel binary to compare renders with (empty: none)
+	baselineName string // what it is built from, for the table
 	repo         string // the wurzel repository, for the example pipeline
 	work         string // scratch folder
 	runs         int
@@ -32,7 +35,7 @@ type config struct {
 	out          io.Writer
 }
 
-var sections = []string{"machine", "render", "helm", "floor", "runtime", "local"}
+var sections = []string{"machine", "render", "helm", "baseline", "floor", "runtime", "local"}
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "cli" {
@@ -42,6 +45,8 @@ func main() {
 	var sizes, corpus, only, results string
 	flag.StringVar(&c.wurzel, "wurzel", "wurzel", "the wurzel binary to measure")
 	flag.StringVar(&c.helm, "helm", "helm", "the helm binary to compare with (empty: skip the comparison)")
+	flag.StringVar(&c.baseline, "baseline", "", "another wurzel binary (an earlier checkout) to compare renders with, alternately")
+	flag.StringVar(&c.baselineName, "baseline-name", "", "what the baseline binary is built from (default: its version)")
 	flag.StringVar(&c.repo, "repo", ".", "the wurzel repository (for examples/pipelinedemo)")
 	flag.StringVar(&c.work, "work", "", "scratch folder (default: a new temporary folder)")
 	flag.IntVar(&c.runs, "runs", 5, "runs per measurement; the tables show medians")
@@ -72,6 +77,11 @@ func main() {
 	if c.wurzel, err = filepath.Abs(c.wurzel); err != nil {
 		fatal(err)
 	}
+	if c.baseline != "" {
+		if c.baseline, err = filepath.Abs(c.baseline); err != nil {
+			fatal(err)
+		}
+	}
 	var tables strings.Builder
 	c.out = io.MultiWriter(os.Stdout, &tables)
 	start := time.Now()
@@ -79,7 +89,7 @@ func main() {
 		name string
 		run  func(*config) error
 	}{
-		{"machine", machine}, {"render", renderScale}, {"helm", againstHelm}, {"floor", floor},
+		{"machine", machine}, {"render", renderScale}, {"helm", againstHelm}, {"baseline", againstBaseline}, {"floor", floor},
 		{"runtime", runtimeBench}, {"local", localBench},
 	}
 	for _, s := range steps {
