@@ -823,7 +823,14 @@ func (s *state) evalCall(dot, fun reflect.Value, isBuiltin bool, node parse.Node
 	}
 
 	// Build the arg list.
-	argv := make([]reflect.Value, numIn)
+	// wurzel: on the stack for up to four arguments (argv does not escape). See PATCH.md.
+	var small [4]reflect.Value
+	argv := small[:0]
+	if numIn <= len(small) {
+		argv = small[:numIn]
+	} else {
+		argv = make([]reflect.Value, numIn)
+	}
 	// Args must be evaluated. Fixed args first.
 	i := 0
 	for ; i < numFixed && i < len(args); i++ {
