@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -157,9 +158,27 @@ type allocStats struct {
 }
 
 // inProcessCLI runs wurzel's command line in this process (the same code as the wurzel
-// binary) and writes what it allocated to the file $WURZEL_BENCH_STATS.
+// binary) and writes what it allocated to the file $WURZEL_BENCH_STATS, and a CPU profile
+// of it to $WURZEL_BENCH_CPUPROFILE (for go tool pprof):
+//
+//	WURZEL_BENCH_CPUPROFILE=cpu.out wurzel-bench cli render -p pipeline.yaml --backend all -o out
 func inProcessCLI(args []string) int {
 	os.Args = append([]string{"wurzel"}, args...)
+	if path := os.Getenv("WURZEL_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatal(err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				fatal(err)
+			}
+		}()
+	}
 	code := cmd.Main()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
